@@ -1,0 +1,156 @@
+"""Scrape-junk removal that keeps a character mapping back to the source text.
+
+The cleaned text is assembled from *pieces*: slices of the source (which keep their source offset) and
+short inserted separators (paragraph breaks, a space restored after a run-on full stop) that map to
+nothing. ``CleanResult.offset_map`` lists ``(clean_start, source_start, length)`` for the slices, so any
+span in the stored cleaned text can be traced back to the characters of the source.
+
+Removed, in order:
+1. leaked template/debug output (PHP ``bool(false)``, ``var_dump``, notices and stack traces),
+2. a bare ``date YYYY-MM-DD`` header (the date is returned for publication-date discovery) and the short
+   junk that precedes it on the same line ("Advertisement Advertise on ..."),
+3. ads, newsletter plugs, share/follow/cookie/copyright lines,
+4. invisible characters (zero-width, bidi controls, soft hyphen, BOM); runs of blank lines collapse to one
+   paragraph break.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+DEBUG_MARKERS = re.compile(
+    r"(\bbool\((?:true|false)\)|\bstring\(\d+\)\s*\"|\bint\(\d+\)|\barray\(\d+\)\s*\{|\bvar_dump\b|"
+    r"\bNULL\b\s*\}|\$[a-z_][a-z0-9_]*\s*[<>=!]|Stack trace:|\bon line \d+\b|^(?:PHP )?(?:Notice|Warning|Fatal error|"
+    r"Deprecated|Parse error):|Undefined (?:index|variable|offset)|\bobject\([A-Za-z_\\]+\)#\d+)",
+    re.I | re.M,
+)
+JUNK_LINE = re.compile(
+    r"^(?:advertisement|advertise\b.*|sponsored\b.*|promoted\b.*|read more\b.*|related(?: articles?| stories)?:.*|"
+    r"more from\b.*|recommended\b.*|share (?:this|on)\b.*|share$|tweet$|follow us\b.*|subscribe\b.*|sign up\b.*|"
+    r".*\bnewsletter\b.*|.*\bcookies?\b.*(?:accept|policy|consent).*|(?:©|copyright)\b.*|all rights reserved.*|"
+    r"click here\b.*|download (?:our|the) app\b.*|(?:listen|watch)(?: now)?:?$|loading\.{0,3}|skip to (?:main )?content|"
+    r"(?:facebook|twitter|whatsapp|linkedin|email|print)(?:\s*[|/·•]\s*(?:facebook|twitter|whatsapp|linkedin|email|print))+|"
+    r"comments?(?: \(\d+\))?|leave a (?:comment|reply)\b.*|you may also like\b.*|trending now\b.*|"
+    r"support (?:our|independent) journalism\b.*|donate\b.*)$",
+    re.I,
+)
+DATE_HEADER = re.compile(
+    r"(?:^|(?<=[\s.]))(?:date|published|posted(?: on)?|updated)\s*[:\-]?\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+Z-]+)?\s*",
+    re.I,
+)
+INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+RUN_ON = re.compile(r"(?<=[a-z0-9\)\]”\"'’])\.(?=[A-Z][a-z])")
+SPACE_LIKE = str.maketrans({"\u00a0": " ", "\t": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ", "\r": " "})
+
+
+@dataclass
+class CleanResult:
+    text: str
+    offset_map: list[tuple[int, int, int]]
+    header_date: dt.date | None = None
+    removed: Counter[str] = field(default_factory=Counter)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.map: list[tuple[int, int, int]] = []
+        self.length = 0
+
+    def add_source(self, text: str, src_start: int) -> None:
+        """Append a slice of the source, dropping invisible characters (which split the mapping)."""
+        pos = 0
+        for m in INVISIBLE.finditer(text):
+            self._add(text[pos : m.start()], src_start + pos)
+            pos = m.end()
+        self._add(text[pos:], src_start + pos)
+
+    def _add(self, chunk: str, src_start: int) -> None:
+        if not chunk:
+            return
+        self.parts.append(chunk.translate(SPACE_LIKE))
+        self.map.append((self.length, src_start, len(chunk)))
+        self.length += len(chunk)
+
+    def add_inserted(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def result(self) -> tuple[str, list[tuple[int, int, int]]]:
+        return "".join(self.parts), self.map
+
+
+def is_debug_line(line: str) -> bool:
+    hits = DEBUG_MARKERS.findall(line)
+    return len(hits) >= 2 or (len(hits) == 1 and len(line) < 300)
+
+
+def is_junk_line(line: str) -> bool:
+    s = line.strip()
+    return len(s) < 220 and bool(JUNK_LINE.match(s))
+
+
+def _strip_header(line: str, first_lines: bool) -> tuple[int, dt.date | None]:
+    """Return (offset where the article text starts in ``line``, header date) for a leading date header."""
+    if not first_lines:
+        return 0, None
+    m = DATE_HEADER.search(line)
+    if not m or m.start() > 160:
+        return 0, None
+    prefix = line[: m.start()].strip()
+    if prefix and not (is_junk_line(prefix) or len(prefix.split()) <= 6):
+        return 0, None
+    try:
+        d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return 0, None
+    return m.end(), d
+
+
+def clean_text(source: str) -> CleanResult:
+    """Clean scraped article text; see the module docstring for what is removed."""
+    b = _Builder()
+    removed: Counter[str] = Counter()
+    header_date: dt.date | None = None
+    pos = 0
+    n_text_lines = 0
+    for raw_line in source.splitlines(keepends=True):
+        start = pos
+        pos += len(raw_line)
+        line = raw_line.rstrip("\r\n")
+        if not line.strip() or not INVISIBLE.sub("", line).strip():
+            continue
+        if is_debug_line(line):
+            removed["debug_lines"] += 1
+            continue
+        cut, d = _strip_header(line, first_lines=n_text_lines < 3 and header_date is None)
+        if d is not None:
+            header_date = d
+            removed["date_header"] += 1
+            line_rest = line[cut:]
+            start += cut
+            line = line_rest
+            if not line.strip():
+                continue
+        if is_junk_line(line):
+            removed["junk_lines"] += 1
+            continue
+        lead = len(line) - len(line.lstrip())
+        body = line.strip()
+        start += lead
+        if b.length:
+            b.add_inserted("\n\n")
+        last = 0
+        for m in RUN_ON.finditer(body):
+            b.add_source(body[last : m.end()], start + last)
+            b.add_inserted(" ")
+            removed["run_on_fixed"] += 1
+            last = m.end()
+        b.add_source(body[last:], start + last)
+        n_text_lines += 1
+    text, omap = b.result()
+    # trailing plugs glued to the last paragraph ("... lost. Read more like this in X's newsletter.")
+    return CleanResult(text=text, offset_map=omap, header_date=header_date, removed=removed)

@@ -1,0 +1,49 @@
+"""The cleaning stage: HTML extraction, junk removal and publication-date discovery."""
+
+from __future__ import annotations
+
+from warlog.clean.html import extract_html
+from warlog.clean.junk import clean_text
+from warlog.clean.pubdate import find_pub_date
+from warlog.data import Doc, PubDateSource
+from warlog.errors import IngestError
+from warlog.pipeline.base import Stage
+
+MIN_CHARS = 40
+
+
+class CleanStage(Stage):
+    name = "clean"
+    requires = frozenset({"article"})
+    assigns = frozenset({"clean_text", "offset_map", "pub_date"})
+
+    def process(self, doc: Doc) -> Doc | None:
+        art = doc.article
+        base = art.raw_text
+        meta_date = art.published
+        if art.is_html:
+            extracted = extract_html(art.raw_text, art.source_path)
+            base = extracted.text
+            doc.meta["html_method"] = extracted.method
+            self.stats.counters[f"html_{extracted.method}"] += 1
+            if not art.title and extracted.title:
+                art.title = extracted.title
+            meta_date = meta_date or extracted.date
+        res = clean_text(base)
+        if len(res.text.strip()) < MIN_CHARS:
+            raise IngestError(f"no article text left after cleaning ({len(res.text.strip())} chars)", art.source_path)
+        doc.clean_text = res.text
+        doc.offset_map = res.offset_map
+        doc.meta["text_base"] = "html_extracted" if art.is_html else "raw"
+        for k, v in res.removed.items():
+            self.stats.counters[k] += v
+        if meta_date is not None:
+            doc.pub_date, doc.pub_date_source = meta_date, PubDateSource.METADATA
+        elif res.header_date is not None:
+            doc.pub_date, doc.pub_date_source = res.header_date, PubDateSource.HEADER
+        else:
+            found = find_pub_date(res.text)
+            if found is not None:
+                doc.pub_date, doc.pub_date_source = found, PubDateSource.TEXT
+        self.stats.counters[f"pubdate_{doc.pub_date_source.value}"] += 1
+        return doc

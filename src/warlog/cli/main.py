@@ -1,0 +1,130 @@
+"""``warlog`` command line. Every command is a thin wrapper over a library function."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from warlog.errors import WarlogError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Evidence-backed political-violence events from messy news.")
+err = Console(stderr=True)
+DEFAULT_DB = "warlog.duckdb"
+
+
+def _fail(exc: WarlogError) -> None:
+    err.print(f"[bold red]error[/] {exc}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .html, .jsonl, .warc[.gz])."),
+    db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB database file (created if missing)."),
+    batch_size: int = typer.Option(32, min=1, max=4096, help="Articles per batch (bounds memory; one transaction each)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Process articles and store events, claims and rejects. Re-running on the same input adds nothing."""
+    from warlog.execute.local import run_paths
+    from warlog.ingest.readers import iter_files
+
+    n_files = len(list(iter_files(paths)))
+    try:
+        with Progress(
+            TextColumn("[bold]warlog run"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeElapsedColumn(),
+            console=err, disable=quiet or not err.is_terminal and False,
+        ) as progress:
+            task = progress.add_task("files", total=n_files)
+            summary = run_paths(paths, db, batch_size=batch_size, on_file=lambda k: progress.advance(task, k))
+    except WarlogError as exc:
+        _fail(exc)
+        return
+    for reason in summary.reject_reasons[:50]:
+        err.print(f"[yellow]rejected[/] {reason}")
+    if len(summary.reject_reasons) > 50:
+        err.print(f"[yellow]... and {len(summary.reject_reasons) - 50} more (see the rejects table)[/]")
+    typer.echo(
+        f"run {summary.run_id}: {summary.articles} articles processed, {summary.skipped} already stored, "
+        f"{summary.events} events, {summary.rejects} rejected -> {db}"
+    )
+
+
+@app.command()
+def export(
+    db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB database file."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl or csv."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output file (default: standard output)."),
+) -> None:
+    """Write stored events with their evidence spans, claims and sources."""
+    from warlog.store.duckdb_store import Store
+    from warlog.store.export import export_events
+
+    if fmt not in ("jsonl", "csv"):
+        err.print(f"[bold red]error[/] unknown format {fmt!r}: use jsonl or csv")
+        raise typer.Exit(2)
+    if not db.exists():
+        err.print(f"[bold red]error[/] [W301] {db}: no such database (run `warlog run PATH --db {db}` first)")
+        raise typer.Exit(2)
+    try:
+        with Store(db, read_only=True) as store:
+            if out is None:
+                n = export_events(store, sys.stdout, fmt)
+            else:
+                with out.open("w", encoding="utf-8", newline="") as fh:
+                    n = export_events(store, fh, fmt)
+    except WarlogError as exc:
+        _fail(exc)
+        return
+    err.print(f"exported {n} events")
+
+
+@app.command()
+def rejects(db: Path = typer.Option(Path(DEFAULT_DB), "--db")) -> None:
+    """List rejected inputs with the reason."""
+    from warlog.store.duckdb_store import Store
+
+    with Store(db, read_only=True) as store:
+        rows = store.query("SELECT source_path, record_index, stage, code, reason FROM rejects ORDER BY source_path, record_index")
+    t = Table("file", "record", "stage", "code", "reason")
+    for r in rows:
+        t.add_row(r["source_path"], str(r["record_index"]), r["stage"], r["code"], r["reason"])
+    Console().print(t)
+
+
+@app.command()
+def demo(
+    db: Path = typer.Option(Path("warlog-demo.duckdb"), "--db", help="Database for the demo."),
+) -> None:
+    """Run the bundled sample corpus into a DuckDB file and print the events found."""
+    from warlog.assets import sample_corpus_dir
+    from warlog.execute.local import run_paths
+    from warlog.store.duckdb_store import Store
+    from warlog.store.export import iter_events
+
+    summary = run_paths([sample_corpus_dir()], db)
+    t = Table("date", "p", "type / sub-type", "actor1", "actor2", "location", "country", "killed (low/best/high)", "civ")
+    with Store(db, read_only=True) as store:
+        for ev in iter_events(store):
+            t.add_row(
+                ev["event_date"] or "?", str(ev["date_precision"]), f"{ev['event_type']} / {ev['sub_event_type']}",
+                ev["actor1"] or "", ev["actor2"] or "", ev["location"] or "", ev["country"] or "",
+                f"{ev['fatalities_low']}/{ev['fatalities_best']}/{ev['fatalities_high']}", str(ev["civilian_fatalities"] or ""),
+            )
+    Console().print(t)
+    typer.echo(
+        f"demo: {summary.articles} articles processed ({summary.skipped} already stored), {summary.events} new events, "
+        f"{summary.rejects} rejected -> {db}. Export with: warlog export --db {db} --format jsonl"
+    )
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Mentions -> events within an article, and events -> clusters across articles."""

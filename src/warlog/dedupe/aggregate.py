@@ -1,0 +1,219 @@
+"""Article-level aggregation: mentions of the same place and time become one event.
+
+Rules (in order):
+* background mentions (dated > 45 days before publication) and mentions whose only toponyms are too vague
+  (a country, "eastern Syria") are dropped and counted;
+* a mention with no toponym at all takes the article's focus place (``GeoMethod.ARTICLE_FOCUS``);
+* mentions at the same place (gazetteer id) whose dates are within the article's reporting week merge;
+* the merged event takes the most specific type: a method (air strike, shelling, IED...) beats a generic
+  killing; Strategic developments never override violent types;
+* actor1 is the most frequent perpetrator, actor2 the civilians when civilians were killed, else the
+  opposing armed actor (the most frequent actor2, else another armed actor named with the event);
+* fatalities across mentions of one event are not summed: low and best are the maxima, high the maximum
+  when every mention gives one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from warlog.data import (
+    Actor,
+    Claim,
+    DatePrecision,
+    DateSource,
+    Doc,
+    Event,
+    Evidence,
+    GeoMethod,
+    Mention,
+    Place,
+    Quantity,
+    content_hash,
+)
+from warlog.extract.claims import find_attributions, is_allegation
+from warlog.pipeline.base import Stage
+from warlog.resolve.actors import finalise_actor, interaction_code
+
+TYPE_RANK = {
+    "Explosions/Remote violence": 5, "Violence against civilians": 4, "Battles": 4, "Riots": 3, "Protests": 2,
+    "Strategic developments": 1,
+}
+
+
+def _place_key(p: Place) -> str:
+    return p.gazetteer_id or p.name
+
+
+def best_place(m: Mention) -> Place | None:
+    usable = [p for _s, p in m.places if p.kind != "country" and p.latitude is not None]
+    if not usable:
+        return None
+    return min(usable, key=lambda p: (p.kind.startswith("near:"), p.precision, -p.confidence))
+
+
+def merge_quantities(qs: Iterable[Quantity]) -> Quantity:
+    qs = [q for q in qs if q is not None]
+    if not qs:
+        return Quantity(None, None, None)
+    lows = [q.low for q in qs if q.low is not None]
+    bests = [q.best for q in qs if q.best is not None]
+    highs = [q.high for q in qs]
+    low = max(lows) if lows else None
+    best = max(bests) if bests else None
+    high = max(h for h in highs if h is not None) if all(h is not None for h in highs) else None
+    if high is not None and best is not None and high < best:
+        high = best
+    return Quantity(low, best, high, approximate=any(q.approximate for q in qs))
+
+
+def _most_common(actors: list[Actor], weights: list[float] | None = None) -> Actor | None:
+    if not actors:
+        return None
+    votes: Counter[str] = Counter()
+    for i, a in enumerate(actors):
+        votes[a.name] += weights[i] if weights else 1.0
+    top = max(votes, key=lambda n: (votes[n], -next(i for i, a in enumerate(actors) if a.name == n)))
+    return next(a for a in actors if a.name == top)
+
+
+def _weight(m: Mention) -> float:
+    """Evidence weight of a mention: its type's rank and how much it says (actors, place, a count)."""
+    return TYPE_RANK.get(m.event_type, 0) * 0.1 + m.confidence + (0.1 if m.fatalities else 0.0)
+
+
+class AggregateStage(Stage):
+    name = "aggregate"
+    requires = frozenset({"mentions", "resolved"})
+    assigns = frozenset({"events"})
+
+    def process(self, doc: Doc) -> Doc | None:
+        live: list[tuple[Mention, Place | None, GeoMethod]] = []
+        for m in doc.mentions:
+            if m.background:
+                self.stats.counters["dropped_background"] += 1
+                continue
+            p = best_place(m)
+            if p is not None:
+                live.append((m, p, GeoMethod.SENTENCE))
+            elif m.place_candidates:
+                self.stats.counters["dropped_vague_location"] += 1
+            else:
+                live.append((m, None, GeoMethod.ARTICLE_FOCUS))
+        placed = Counter(_place_key(p) for _m, p, _g in live if p is not None)
+        focus: Place | None = None
+        if placed:
+            top = placed.most_common(1)[0][0]
+            focus = next(p for _m, p, _g in live if p is not None and _place_key(p) == top)
+        groups: dict[tuple[str, dt.date | None], list[tuple[Mention, Place | None, GeoMethod]]] = {}
+        for m, p, g in live:
+            if p is None:
+                if focus is None:
+                    self.stats.counters["dropped_no_location"] += 1
+                    continue
+                p = focus
+            key = (_place_key(p), _week(m.date, doc.pub_date))
+            groups.setdefault(key, []).append((m, p, g))
+        cc = doc.meta.get("focus_country")
+        for (_pk, _wk), items in groups.items():
+            doc.events.append(self._event(doc, items, cc))
+        self._article_claims(doc)
+        self.stats.counters["events"] += len(doc.events)
+        return doc
+
+    def _event(self, doc: Doc, items: list[tuple[Mention, Place | None, GeoMethod]], cc: str | None) -> Event:
+        ms = [m for m, _p, _g in items]
+        place = items[0][1]
+        geo_method = GeoMethod.SENTENCE if any(g == GeoMethod.SENTENCE for _m, _p, g in items) else GeoMethod.ARTICLE_FOCUS
+        lead = max(ms, key=_weight)
+        event_type, sub = lead.event_type, lead.sub_event_type
+        civ_killed = any(m.civilian_fatalities for m in ms)
+        country = (place.country if place else None) or cc
+        a1_ms = [m for m in ms if m.actor1 and m.actor1.inter != 7]
+        actor1 = _most_common([m.actor1 for m in a1_ms if m.actor1], [_weight(m) for m in a1_ms])
+        a2_pool = [m.actor2 for m in ms if m.actor2 and (actor1 is None or m.actor2.name != actor1.name)]
+        armed_pool = [a for a in a2_pool if a.inter != 7] + [
+            o for m in ms for o in ([m.actor1] if m.actor1 else []) + m.other_actors
+            if o.inter in (1, 2, 3, 4) and (actor1 is None or o.name != actor1.name)
+        ]
+        if civ_killed or (event_type == "Violence against civilians"):
+            actor2 = next((a for a in a2_pool if a.inter == 7), None) or _most_common(a2_pool)
+        else:
+            actor2 = _most_common(armed_pool) or _most_common(a2_pool)
+        actor1 = finalise_actor(actor1, country)
+        actor2 = finalise_actor(actor2, country)
+        fat = merge_quantities(m.fatalities for m in ms if m.fatalities is not None)
+        civ = merge_quantities(m.fatalities for m in ms if m.fatalities is not None and m.civilian_fatalities)
+        dated = sorted(ms, key=lambda m: (m.date is None, m.date_precision, m.date_source == DateSource.PUBLICATION))
+        dm = dated[0]
+        evidence: list[Evidence] = []
+        aid = doc.doc_id
+        for m in ms:
+            evidence.append(Evidence(aid, m.sentence.start, m.sentence.end, m.sentence.text(doc.clean_text), "sentence"))
+            evidence.append(Evidence(aid, m.trigger.start, m.trigger.end, m.trigger_text, "trigger"))
+            if m.fatality_span:
+                evidence.append(Evidence(aid, m.fatality_span.start, m.fatality_span.end, m.fatality_span.text(doc.clean_text), "fatalities"))
+            for s, p in m.places:
+                if place and p.gazetteer_id == place.gazetteer_id:
+                    evidence.append(Evidence(aid, s.start, s.end, s.text(doc.clean_text), "place"))
+            for role, a in (("actor1", m.actor1), ("actor2", m.actor2)):
+                if a and a.span:
+                    evidence.append(Evidence(aid, a.span.start, a.span.end, a.span.text(doc.clean_text), role))
+            if m.date_span:
+                evidence.append(Evidence(aid, m.date_span.start, m.date_span.end, m.date_span.text(doc.clean_text), "date"))
+        claims = [c for m in ms for c in m.claims]
+        key = f"{aid}|{place.gazetteer_id if place else ''}|{dm.date}|{event_type}"
+        inter1 = actor1.inter if actor1 else 0
+        inter2 = actor2.inter if actor2 else 0
+        return Event(
+            event_id=content_hash(key),
+            article_id=aid,
+            event_date=dm.date,
+            date_precision=dm.date_precision if dm.date else DatePrecision.MONTH,
+            date_source=dm.date_source,
+            event_type=event_type,
+            sub_event_type=sub,
+            actor1=actor1,
+            actor2=actor2,
+            place=place,
+            geo_method=geo_method,
+            fatalities=fat,
+            civilian_fatalities=civ.best,
+            evidence=evidence,
+            claims=claims,
+            confidence=round(sum(m.confidence for m in ms) / len(ms) * (0.85 if geo_method == GeoMethod.ARTICLE_FOCUS else 1.0), 3),
+            interaction=interaction_code(inter1, inter2),
+            source_name=doc.article.url or doc.article.source_path,
+        )
+
+    def _article_claims(self, doc: Doc) -> None:
+        """Attributed allegations outside event sentences ("Amnesty International has condemned ...")."""
+        if not doc.events:
+            return
+        in_mentions = {m.sentence for m in doc.mentions}
+        for sent in doc.sentences:
+            if sent in in_mentions:
+                continue
+            text = sent.text(doc.clean_text)
+            atts = find_attributions(text)
+            if not atts:
+                continue
+            target = next((e for e in doc.events if e.place and e.place.name.lower() in text.lower()), None)
+            if target is None and is_allegation(text):
+                target = doc.events[0]
+            if target is None:
+                continue
+            for att in atts:
+                kind = "allegation" if is_allegation(text) else "statement"
+                target.claims.append(Claim(kind, att.source, att.via, text, sent))
+
+
+def _week(d: dt.date | None, pub: dt.date | None) -> dt.date | None:
+    """Merge key: mentions dated within the reporting week of the article share one key."""
+    if d is None:
+        return None
+    if pub is not None and 0 <= (pub - d).days <= 7:
+        return pub
+    return d

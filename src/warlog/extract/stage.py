@@ -1,0 +1,159 @@
+"""The extraction stage: sentences -> candidate sentences (trigger prefilter) -> spaCy NER on candidates
+only -> one ``Mention`` per candidate sentence with trigger, type, actors, counts, places, date expression
+and claims (all with spans into ``Doc.clean_text``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from warlog.data import Actor, ActorMethod, Claim, Doc, Mention, Span
+from warlog.extract import actors as actor_mod
+from warlog.extract.casualties import find_counts
+from warlog.extract.claims import find_attributions, is_allegation
+from warlog.extract.nlp import load_nlp
+from warlog.extract.places import PlaceCandidate, classify
+from warlog.extract.sentences import split_sentences
+from warlog.extract.triggers import TriggerHit, find_triggers
+from warlog.pipeline.base import Stage
+from warlog.resolve.dates import find_date_exprs, nearest
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+ARMED_INTER = {1, 2, 3, 4, 8}
+BY_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?by\s+$", re.I)
+
+
+class ExtractStage(Stage):
+    name = "extract"
+    requires = frozenset({"clean_text"})
+    assigns = frozenset({"sentences", "mentions"})
+
+    def __init__(self, nlp_batch_size: int = 64) -> None:
+        super().__init__()
+        self.nlp_batch_size = nlp_batch_size
+
+    def process_batch(self, docs: Sequence[Doc]) -> list[Doc]:
+        jobs: list[tuple[Doc, Span, list[TriggerHit]]] = []
+        for doc in docs:
+            doc.sentences = split_sentences(doc.clean_text)
+            self.stats.counters["sentences"] += len(doc.sentences)
+            for sent in doc.sentences:
+                hits = find_triggers(sent.text(doc.clean_text))
+                if hits:
+                    jobs.append((doc, sent, hits))
+        self.stats.counters["candidate_sentences"] += len(jobs)
+        nlp = load_nlp()
+        texts = [s.text(d.clean_text) for d, s, _ in jobs]
+        for (doc, sent, hits), sdoc in zip(jobs, nlp.pipe(texts, batch_size=self.nlp_batch_size), strict=True):
+            try:
+                mention = self._mention(doc, sent, hits, sdoc)
+            except Exception as exc:  # keep the document; count the failure
+                self.stats.counters["mention_errors"] += 1
+                doc.meta.setdefault("errors", []).append(f"{type(exc).__name__}: {exc}")
+                continue
+            if mention is not None:
+                doc.mentions.append(mention)
+                self.stats.counters["mentions"] += 1
+        return list(docs)
+
+    def _mention(self, doc: Doc, sent: Span, hits: list[TriggerHit], sdoc: object) -> Mention | None:
+        text = sent.text(doc.clean_text)
+        off = sent.start
+        best = hits[0]
+        actor_hits = actor_mod.find_actors(text)
+        counts = find_counts(text)
+        # places from NER (+ curated ruler), minus those inside actor names
+        cands: list[PlaceCandidate] = []
+        prev: PlaceCandidate | None = None
+        for ent in sdoc.ents:  # type: ignore[attr-defined]
+            if ent.label_ not in PLACE_LABELS:
+                continue
+            s, e = ent.start_char, ent.end_char
+            if any(h.start <= s and e <= h.end for h in actor_hits if h.entry.kind not in ("civilians",)):
+                continue
+            role, why = classify(text, s, e, prev)
+            c = PlaceCandidate(s, e, ent.text, role, why)
+            cands.append(c)
+            prev = c
+            self.stats.counters[f"place_{role}"] += 1
+        # type refinement for generic triggers
+        civ_actor = next((h for h in actor_hits if h.entry.kind == "civilians"), None)
+        civ_count = any(c.civilian and c.kind == "killed" for c in counts)
+        armed = [h for h in actor_hits if h.entry.inter in ARMED_INTER or h.entry.kind == "unidentified"]
+        event_type, sub = best.event_type, best.sub_event_type
+        if best.kind in ("kill", "attack"):
+            if civ_actor or civ_count:
+                event_type, sub = "Violence against civilians", "Attack"
+            elif best.kind == "kill" and not counts and not armed:
+                return None  # "dead", "died" with nobody and no number: not an event report
+            else:
+                event_type, sub = "Battles", "Armed clash"
+        # actor roles
+        actor1 = actor2 = None
+        by_hit = next((h for h in armed if h.start > best.end and BY_AFTER.match(text[best.end : h.start])), None)
+        before = [h for h in armed if h.end <= best.start]
+        after = [h for h in armed if h.start >= best.end and h is not by_hit]
+        a1 = by_hit or (before[0] if before else None) or (after.pop(0) if after and not civ_actor else None)
+        if a1 is not None:
+            actor1 = _actor(a1, off)
+        if event_type in ("Protests", "Riots"):
+            prot = next((h for h in actor_hits if h.entry.kind in ("protesters", "rioters")), None)
+            if prot:
+                actor1, actor2 = _actor(prot, off), actor1
+        elif civ_actor and event_type != "Battles":
+            actor2 = _actor(civ_actor, off)
+        elif civ_count and event_type != "Battles":
+            actor2 = Actor("Civilians", "civilians", 7, ActorMethod.LEXICON, None)
+        else:
+            rest = [h for h in after if a1 is None or h.entry.name != a1.entry.name] or [
+                h for h in before[1:] if a1 is None or h.entry.name != a1.entry.name
+            ]
+            if rest:
+                actor2 = _actor(rest[0], off)
+        others = [_actor(h, off) for h in armed if h is not a1]
+        # counts
+        killed = [c for c in counts if c.kind == "killed" and not c.cumulative]
+        injured = [c for c in counts if c.kind == "injured" and not c.cumulative]
+        m = Mention(
+            sentence=sent,
+            trigger=Span(off + best.start, off + best.end),
+            trigger_text=best.text,
+            event_type=event_type,
+            sub_event_type=sub,
+            actor1=actor1,
+            actor2=actor2,
+            plover=best.plover,
+            other_actors=others,
+        )
+        if killed:
+            k = max(killed, key=lambda c: (c.quantity.best or 0))
+            m.fatalities, m.fatality_span = k.quantity, Span(off + k.start, off + k.end)
+            m.civilian_fatalities = any(c.civilian for c in killed)
+        if injured:
+            m.injuries = max((c.quantity for c in injured), key=lambda q: q.best or 0)
+        m.place_candidates = [(Span(off + c.start, off + c.end), c.text, c.role) for c in cands]
+        expr = nearest(find_date_exprs(text), best.start)
+        if expr is not None:
+            m.date_expr = (Span(off + expr.start, off + expr.end), expr.kind)
+        # claims: figures and allegations attached to their source
+        for att in find_attributions(text):
+            for c in counts:
+                m.claims.append(
+                    Claim(c.kind if c.kind == "injuries" else ("fatalities" if c.kind == "killed" else "injuries"),
+                          att.source, att.via, text[c.start : c.end], Span(off + c.start, off + c.end), c.quantity,
+                          c.civilian)
+                )
+            if not counts:
+                m.claims.append(Claim("allegation" if is_allegation(text) else "statement", att.source, att.via, text, sent))
+        for c in counts:
+            if not find_attributions(text):
+                m.claims.append(
+                    Claim("fatalities" if c.kind == "killed" else "injuries", None, None, text[c.start : c.end],
+                          Span(off + c.start, off + c.end), c.quantity, c.civilian)
+                )
+        m.confidence = min(1.0, 0.3 + best.priority / 200 + (0.15 if actor1 else 0) + (0.1 if cands else 0))
+        return m
+
+
+def _actor(h: actor_mod.ActorHit, off: int) -> Actor:
+    return Actor(h.entry.name, h.text, h.entry.inter, ActorMethod.LEXICON, Span(off + h.start, off + h.end), h.entry.country)

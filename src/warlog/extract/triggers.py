@@ -1,0 +1,115 @@
+"""Event triggers: which sentences report a political-violence event, and of what ACLED type.
+
+A sentence is typed by its highest-priority trigger that survives the filters below:
+* hypothetical or future ("poised to launch a ground assault", "gearing up for a fresh assault", "a prelude
+  to", "could", "threatened to"), negated ("no", "denied") or purposive ("an offensive to re-take") triggers;
+* scare-quoted triggers (“liberating”);
+* verbal attacks ("activists attacked Israel, accusing it of ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from warlog.assets import load_json
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRule:
+    regex: re.Pattern[str]
+    event_type: str
+    sub_event_type: str
+    priority: int
+    kind: str
+    plover: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerHit:
+    start: int
+    end: int
+    text: str
+    event_type: str
+    sub_event_type: str
+    priority: int
+    kind: str
+    plover: str | None
+
+
+HYPOTHETICAL = re.compile(
+    r"\b(?:will|would|could|might|may|shall|poised to|set to|about to|prepar(?:e|es|ed|ing) (?:to|for)|gearing up for|"
+    r"gear(?:s|ing)? up for|intends? to|intended to|plan(?:s|ned|ning)? (?:to|for)|threat(?:en|ens|ened) (?:to|with)|"
+    r"vow(?:s|ed)? to|promis(?:e|es|ed) (?:to|further)|prelude to|warn(?:s|ed|ing)? (?:of|that|against)|fears? (?:of|that)|"
+    r"expected to|likely to|to prevent|prevent(?:ed|ing)?|to stop|to avoid|call(?:s|ed)? for|demand(?:s|ed)? (?:that|an end)|"
+    r"no|not|never|den(?:y|ied|ies)|without|if|unless|possible|potential|in case of|risk of|ready (?:to|for)|threat of)"
+    r"(?:\W+[\w’'-]+){0,4}\W*$",
+    re.I,
+)
+PURPOSE = re.compile(r"\bto\s+$|\bin order to\s+$|\baim(?:s|ed|ing)? (?:to|at)\s+$|\bbid to\s+$", re.I)
+SPEECH = re.compile(
+    r"\b(?:accus\w+|criticis\w+|criticiz\w+|condemn\w*|verbal(?:ly)?|rhetoric|tweet\w*|online|spokesperson|"
+    r"slammed|lambast\w+|hypocrisy|in a statement|op-ed|editorial|on social media)\b",
+    re.I,
+)
+OPEN_QUOTE = "“\"'‘"
+CLOSE_QUOTE = "”\"'’"
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[TriggerRule, ...]:
+    lex = load_json("event_lexicon.json")["triggers"]
+    out = []
+    for t in lex:
+        out.append(
+            TriggerRule(
+                regex=re.compile(rf"(?<![\w-])(?:{t['pattern']})(?![\w-])", re.I),
+                event_type=t["event_type"],
+                sub_event_type=t["sub_event_type"],
+                priority=int(t["priority"]),
+                kind=t["kind"],
+                plover=t.get("plover"),
+            )
+        )
+    return tuple(sorted(out, key=lambda r: -r.priority))
+
+
+@lru_cache(maxsize=1)
+def prefilter() -> re.Pattern[str]:
+    """One alternation of every trigger: a cheap test before any per-rule matching or parsing."""
+    return re.compile("|".join(f"(?:{r.regex.pattern})" for r in rules()), re.I)
+
+
+def is_hypothetical(sentence: str, start: int) -> bool:
+    left = sentence[max(0, start - 70) : start]
+    return bool(HYPOTHETICAL.search(left))
+
+
+def is_scare_quoted(sentence: str, start: int, end: int) -> bool:
+    return start > 0 and end < len(sentence) and sentence[start - 1] in OPEN_QUOTE and sentence[end] in CLOSE_QUOTE
+
+
+def find_triggers(sentence: str) -> list[TriggerHit]:
+    """All surviving trigger hits in a sentence, best (highest priority, then earliest) first."""
+    if not prefilter().search(sentence):
+        return []
+    hits: list[TriggerHit] = []
+    taken: list[tuple[int, int]] = []
+    for rule in rules():
+        for m in rule.regex.finditer(sentence):
+            s, e = m.start(), m.end()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if is_scare_quoted(sentence, s, e) or is_hypothetical(sentence, s):
+                continue
+            if rule.kind == "territory" and PURPOSE.search(sentence[max(0, s - 25) : s]):
+                continue
+            if rule.kind == "attack" and SPEECH.search(sentence):
+                continue
+            taken.append((s, e))
+            hits.append(
+                TriggerHit(s, e, m.group(), rule.event_type, rule.sub_event_type, rule.priority, rule.kind, rule.plover)
+            )
+    hits.sort(key=lambda h: (-h.priority, h.start))
+    return hits

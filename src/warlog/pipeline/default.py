@@ -1,0 +1,14 @@
+"""The default stage list, shared by every executor."""
+
+from __future__ import annotations
+
+from warlog.pipeline.base import Pipeline
+
+
+def default_pipeline() -> Pipeline:
+    from warlog.clean.stage import CleanStage
+    from warlog.dedupe.aggregate import AggregateStage
+    from warlog.extract.stage import ExtractStage
+    from warlog.resolve.stage import ResolveStage
+
+    return Pipeline([CleanStage(), ExtractStage(), ResolveStage(), AggregateStage()])

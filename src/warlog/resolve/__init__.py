@@ -1,0 +1,1 @@
+"""Resolution of extracted strings to values: dates, places (gazetteer), actors (lexicon)."""

@@ -1,0 +1,32 @@
+"""Name keys shared by the gazetteer builder (tools/build_gazetteer.py) and the loader."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|et|the)[\s-]+")
+_TRANSLIT = [(re.compile(p), r) for p, r in (
+    (r"\bdayr\b", "deir"), (r"\bdeyr\b", "deir"), (r"\bder\b", "deir"), (r"ou", "u"), (r"ee", "i"), (r"oo", "u"),
+    (r"kh", "k"), (r"q", "k"), (r"dh", "d"), (r"th", "t"), (r"y$", "i"), (r"ah$", "a"), (r"eh$", "e"),
+    (r"(.)\1", r"\1"),
+)]
+
+
+def fold(s: str) -> str:
+    """Lower-case, strip diacritics, apostrophes and punctuation; single spaces."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.lower().replace("’", "").replace("'", "").replace("ʿ", "").replace("ʾ", "").replace("`", "")
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    return s.strip()
+
+
+def normalise(s: str) -> str:
+    """Transliteration-insensitive key: folded, Arabic article removed, common variant spellings merged."""
+    s = fold(s)
+    s = _ARTICLE.sub("", s)
+    s = re.sub(r"\s+", "", s)
+    for pat, rep in _TRANSLIT:
+        s = pat.sub(rep, s)
+    return s

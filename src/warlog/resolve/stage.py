@@ -1,0 +1,91 @@
+"""The resolution stage: focus country, gazetteer lookup of each mention's toponyms, event dates (relative
+to the publication date, or anchored by an inferred window and a curated episode) and background marking."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+
+from warlog.data import DatePrecision, DateSource, Doc, GeoPrecision, PubDateSource, Span
+from warlog.pipeline.base import Stage
+from warlog.resolve import dates as dates_mod
+from warlog.resolve.geocode import COUNTRY_ALIASES, DEMONYMS, gazetteer
+from warlog.resolve.keys import fold
+
+_COUNTRY_WORDS = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(k.title()) for k in list(COUNTRY_ALIASES) + list(DEMONYMS) if len(k) > 3),
+                             key=len, reverse=True)) + r")\b"
+)
+
+
+def focus_country(doc: Doc) -> str | None:
+    votes: Counter[str] = Counter()
+    for m in _COUNTRY_WORDS.finditer(doc.clean_text):
+        cc = gazetteer().country_of(m.group(1))
+        if cc:
+            votes[cc] += 1
+    for mention in doc.mentions:
+        for _span, text, role in mention.place_candidates:
+            if role == "excluded":
+                continue
+            cc = gazetteer().country_of(text)
+            if cc:
+                votes[cc] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+class ResolveStage(Stage):
+    name = "resolve"
+    requires = frozenset({"mentions", "pub_date"})
+    assigns = frozenset({"resolved"})
+
+    def process(self, doc: Doc) -> Doc | None:
+        gaz = gazetteer()
+        cc = focus_country(doc)
+        doc.meta["focus_country"] = cc
+        context = frozenset(fold(t) for m in doc.mentions for _s, t, r in m.place_candidates if r != "excluded")
+        for m in doc.mentions:
+            m.places = []
+            for span, text, role in m.place_candidates:
+                if role == "excluded":
+                    continue
+                place = gaz.resolve(text, cc, context)
+                if place is None:
+                    self.stats.counters["geo_abstain"] += 1
+                    continue
+                if role == "reference" and place.kind != "country":
+                    place = dataclasses.replace(place, precision=max(place.precision, GeoPrecision.REGION))
+                    place.kind = "near:" + place.kind
+                m.places.append((span, place))
+                self.stats.counters["geo_resolved"] += 1
+        # publication window when no date was found
+        anchor_name = None
+        if doc.pub_date is None:
+            window = dates_mod.infer_pub_window(doc.clean_text, cc)
+            doc.pub_window = window
+            names = [p.name for m in doc.mentions for _s, p in m.places]
+            anchored = dates_mod.episode_anchor(window, names, cc) if window else None
+            if anchored:
+                doc.pub_date, anchor_name = anchored
+                doc.pub_date_source = PubDateSource.INFERRED
+                doc.meta["episode"] = anchor_name
+                self.stats.counters["pubdate_episode_anchor"] += 1
+        for m in doc.mentions:
+            expr = None
+            if m.date_expr is not None:
+                span, kind = m.date_expr
+                sent_text = m.sentence.text(doc.clean_text)
+                rel = [e for e in dates_mod.find_date_exprs(sent_text) if e.start == span.start - m.sentence.start]
+                expr = rel[0] if rel else None
+            d, prec, src = dates_mod.resolve_expr(expr, doc.pub_date)
+            if doc.pub_date_source == PubDateSource.INFERRED and src in (DateSource.RELATIVE, DateSource.PUBLICATION):
+                src, prec = DateSource.INFERRED, DatePrecision.MONTH
+            m.date, m.date_precision, m.date_source = d, prec, src
+            m.date_span = m.date_expr[0] if m.date_expr and src != DateSource.PUBLICATION else None
+            m.background = dates_mod.is_background(d, src, doc.pub_date)
+            if m.background:
+                self.stats.counters["background_mentions"] += 1
+        return doc
+
+

@@ -1,0 +1,49 @@
+"""Named, ordered schema migrations. Applied ones are recorded in ``schema_migrations``; never edit an applied
+migration, add a new one."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE runs (
+            run_id VARCHAR PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP, status VARCHAR,
+            inputs VARCHAR, pipeline_version VARCHAR, n_articles INTEGER DEFAULT 0, n_skipped INTEGER DEFAULT 0,
+            n_events INTEGER DEFAULT 0, n_rejects INTEGER DEFAULT 0, stats JSON
+        );
+        CREATE TABLE articles (
+            article_id VARCHAR PRIMARY KEY, source_path VARCHAR, record_index INTEGER, url VARCHAR, title VARCHAR,
+            published DATE, is_html BOOLEAN, raw_text VARCHAR, first_run VARCHAR
+        );
+        CREATE TABLE docs (
+            article_id VARCHAR PRIMARY KEY, clean_text VARCHAR, offset_map JSON, text_base VARCHAR,
+            pub_date DATE, pub_date_source VARCHAR, pub_window_start DATE, pub_window_end DATE,
+            focus_country VARCHAR, episode VARCHAR, n_sentences INTEGER, n_mentions INTEGER,
+            pipeline_version VARCHAR, run_id VARCHAR
+        );
+        CREATE TABLE events (
+            event_id VARCHAR PRIMARY KEY, article_id VARCHAR, event_date DATE, date_precision INTEGER,
+            date_source VARCHAR, event_type VARCHAR, sub_event_type VARCHAR,
+            actor1 VARCHAR, actor1_raw VARCHAR, inter1 INTEGER, actor1_method VARCHAR,
+            actor2 VARCHAR, actor2_raw VARCHAR, inter2 INTEGER, actor2_method VARCHAR, interaction INTEGER,
+            location VARCHAR, admin1 VARCHAR, country VARCHAR, latitude DOUBLE, longitude DOUBLE,
+            geo_precision INTEGER, geo_method VARCHAR, geo_confidence DOUBLE, gazetteer_id VARCHAR, match_tier VARCHAR,
+            fatalities_low INTEGER, fatalities_best INTEGER, fatalities_high INTEGER, civilian_fatalities INTEGER,
+            confidence DOUBLE, evidence JSON, run_id VARCHAR
+        );
+        CREATE TABLE claims (
+            claim_id VARCHAR PRIMARY KEY, event_id VARCHAR, article_id VARCHAR, kind VARCHAR, source VARCHAR,
+            via VARCHAR, text VARCHAR, span_start INTEGER, span_end INTEGER, low INTEGER, best INTEGER,
+            high INTEGER, civilian BOOLEAN
+        );
+        CREATE TABLE rejects (
+            reject_id VARCHAR PRIMARY KEY, source_path VARCHAR, record_index INTEGER, stage VARCHAR, code VARCHAR,
+            reason VARCHAR, content_hash VARCHAR, run_id VARCHAR, rejected_at TIMESTAMP
+        );
+        CREATE INDEX events_date ON events(event_date);
+        CREATE INDEX events_article ON events(article_id);
+        CREATE INDEX claims_event ON claims(event_id);
+        """,
+    ),
+]

@@ -54,7 +54,18 @@ def find_full_dates(text: str) -> list[tuple[int, int, dt.date]]:
     return sorted(out)
 
 
-DATELINE_END = re.compile(r"^\s*(?:\(|\[)?[A-Za-z .]*(?:\)|\])?\s*(?:[-\u2013\u2014:|]|$)")
+DATELINE_END = re.compile(r"^\s*(?:\([A-Za-z .]{1,20}\)\s*)?(?:[-\u2013\u2014:|]|$)")
+
+
+def find_dateline(clean_text: str) -> tuple[dt.date, int] | None:
+    """(date, end offset) of a dateline date at the start of the text."""
+    head = clean_text[:160]
+    for start, end, date in find_full_dates(head):
+        line_end = head.find("\n", end)
+        tail = head[end : line_end if line_end >= 0 else len(head)]
+        if start < 80 and DATELINE_END.match(tail[:40]):
+            return date, end
+    return None
 
 
 def find_pub_date(clean_text: str) -> dt.date | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from warlog.clean.html import extract_html
 from warlog.clean.junk import clean_text
-from warlog.clean.pubdate import find_pub_date
+from warlog.clean.pubdate import find_dateline
 from warlog.data import Doc, PubDateSource
 from warlog.errors import IngestError
 from warlog.pipeline.base import Stage
@@ -42,8 +42,9 @@ class CleanStage(Stage):
         elif res.header_date is not None:
             doc.pub_date, doc.pub_date_source = res.header_date, PubDateSource.HEADER
         else:
-            found = find_pub_date(res.text)
+            found = find_dateline(res.text)
             if found is not None:
-                doc.pub_date, doc.pub_date_source = found, PubDateSource.TEXT
+                doc.pub_date, doc.pub_date_source = found[0], PubDateSource.TEXT
+                doc.meta["dateline_end"] = found[1]
         self.stats.counters[f"pubdate_{doc.pub_date_source.value}"] += 1
         return doc

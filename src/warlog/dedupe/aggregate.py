@@ -16,11 +16,13 @@ Rules (in order):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 
 from warlog.data import (
     Actor,
+    ActorMethod,
     Claim,
     DatePrecision,
     DateSource,
@@ -31,6 +33,7 @@ from warlog.data import (
     Mention,
     Place,
     Quantity,
+    Span,
     content_hash,
 )
 from warlog.extract.claims import find_attributions, is_allegation
@@ -47,11 +50,20 @@ def _place_key(p: Place) -> str:
     return p.gazetteer_id or p.name
 
 
-def best_place(m: Mention) -> Place | None:
-    usable = [p for _s, p in m.places if p.kind != "country" and p.latitude is not None]
+def best_place(m: Mention, article_counts: Counter[str] | None = None) -> Place | None:
+    """The event place of a mention: a place named as where it happened beats one it was only near; then
+    the more specific; then the place the article keeps returning to; then the one nearest the trigger."""
+    usable = [(s, p) for s, p in m.places if p.kind != "country" and p.latitude is not None]
     if not usable:
         return None
-    return min(usable, key=lambda p: (p.kind.startswith("near:"), p.precision, -p.confidence))
+    counts = article_counts or Counter()
+    return min(
+        usable,
+        key=lambda sp: (
+            sp[1].kind.startswith("near:"), sp[1].precision, -counts[_place_key(sp[1])],
+            abs(sp[0].start - m.trigger.start), -sp[1].confidence,
+        ),
+    )[1]
 
 
 def merge_quantities(qs: Iterable[Quantity]) -> Quantity:
@@ -91,15 +103,18 @@ class AggregateStage(Stage):
 
     def process(self, doc: Doc) -> Doc | None:
         live: list[tuple[Mention, Place | None, GeoMethod]] = []
+        article_counts: Counter[str] = Counter(
+            _place_key(p) for m in doc.mentions if not m.background for _s, p in m.places if p.kind != "country"
+        )
         for m in doc.mentions:
             if m.background:
                 self.stats.counters["dropped_background"] += 1
                 continue
-            p = best_place(m)
+            p = best_place(m, article_counts)
             if p is not None:
                 live.append((m, p, GeoMethod.SENTENCE))
-            elif m.place_candidates:
-                self.stats.counters["dropped_vague_location"] += 1
+            elif any(p.kind == "country" for _s, p in m.places):
+                self.stats.counters["dropped_vague_location"] += 1  # "in eastern Syria": too vague to code
             else:
                 live.append((m, None, GeoMethod.ARTICLE_FOCUS))
         placed = Counter(_place_key(p) for _m, p, _g in live if p is not None)
@@ -117,8 +132,15 @@ class AggregateStage(Stage):
             key = (_place_key(p), _week(m.date, doc.pub_date))
             groups.setdefault(key, []).append((m, p, g))
         cc = doc.meta.get("focus_country")
+        claimant = _claimant(doc)
         for (_pk, _wk), items in groups.items():
-            doc.events.append(self._event(doc, items, cc))
+            ev = self._event(doc, items, cc)
+            if claimant is not None and ev.event_type in TYPE_RANK and TYPE_RANK[ev.event_type] >= 4:
+                ev.actor1 = finalise_actor(claimant, ev.place.country if ev.place else cc)
+                if ev.actor2 is not None and ev.actor1 is not None and ev.actor2.name == ev.actor1.name:
+                    ev.actor2 = None
+                ev.interaction = interaction_code(ev.actor1.inter if ev.actor1 else 0, ev.actor2.inter if ev.actor2 else 0)
+            doc.events.append(ev)
         self._article_claims(doc)
         self.stats.counters["events"] += len(doc.events)
         return doc
@@ -217,3 +239,23 @@ def _week(d: dt.date | None, pub: dt.date | None) -> dt.date | None:
     if pub is not None and 0 <= (pub - d).days <= 7:
         return pub
     return d
+
+
+_CLAIMED = re.compile(r"\s+(?:has\s+|have\s+)?claimed responsibility\b", re.I)
+
+
+def _claimant(doc: Doc) -> Actor | None:
+    """An armed actor that "claimed responsibility" in the article: the perpetrator of its events."""
+    from warlog.extract.actors import find_actors
+
+    for sent in doc.sentences:
+        text = sent.text(doc.clean_text)
+        m = _CLAIMED.search(text)
+        if not m:
+            continue
+        hits = [h for h in find_actors(text[: m.start()]) if h.end >= m.start() - 2]
+        if hits:
+            h = hits[-1]
+            return Actor(h.entry.name, h.text, h.entry.inter, ActorMethod.LEXICON,
+                         Span(sent.start + h.start, sent.start + h.end), h.entry.country)
+    return None

@@ -62,12 +62,12 @@ INJ_AFTER = r"(?:(?:were|have been|had been|was|are|being|reportedly)\s+)*(?:inj
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("killed", re.compile(rf"\b{KILL_AFTER}\s+{QTY}(?:\s+{VICTIM})?", re.I)),
-    ("killed", re.compile(rf"\b{QTY}\s+{VICTIM}?\s*(?:[\w’'-]+\s+){{0,3}}?{DEAD_AFTER}\b", re.I)),
+    ("killed", re.compile(rf"\b{QTY}\s+(?:{VICTIM}\s+(?:[\w’'-]+\s+){{0,3}}?)?{DEAD_AFTER}\b", re.I)),
     ("killed", re.compile(rf"\bdeath toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached|hit)\s+{QTY}", re.I)),
     ("killed", re.compile(rf"\bclaim(?:ed|ing|s)?\s+{QTY}\s+(?:\w+\s+)?lives\b", re.I)),
     ("killed", re.compile(rf"\b{QTY}\s+(?:\w+\s+)?(?:deaths|fatalities|dead)\b", re.I)),
     ("injured", re.compile(rf"\b(?:injur(?:ed|ing)|wound(?:ed|ing))\s+{QTY}(?:\s+{VICTIM})?", re.I)),
-    ("injured", re.compile(rf"\b{QTY}\s+{VICTIM}?\s*(?:[\w’'-]+\s+){{0,3}}?{INJ_AFTER}\b", re.I)),
+    ("injured", re.compile(rf"\b{QTY}\s+(?:{VICTIM}\s+(?:[\w’'-]+\s+){{0,2}}?)?{INJ_AFTER}\b", re.I)),
 ]
 CUMULATIVE = re.compile(
     r"\b(?:since (?:the (?:start|beginning)|\d{4}|last|january|february|march|april|may|june|july|august|september|"

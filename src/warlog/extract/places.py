@@ -58,3 +58,29 @@ def classify(sentence: str, start: int, end: int, prev: PlaceCandidate | None = 
     if REFERENCE_BEFORE.search(before):
         return "reference", "relative"
     return "event", ""
+
+
+LOCATIVE = re.compile(
+    r"\b(?:in|at|near|of|on|outside|around|from|into|across|toward|towards|hit|struck|shelled|pounded|targeted|"
+    r"bombed|stormed|entered|besieged|west|east|north|south)\s+(?:the\s+)?((?:al-|el-)?[A-Z][\w’'‘-]+(?:\s+(?:al-|el-)?[A-Z][\w’'‘-]+){0,2})"
+)
+NOT_PLACES = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "the", "this", "that",
+    "god", "allah", "twitter", "facebook", "reuters", "state", "city", "town", "army", "police", "president",
+}
+
+
+def locative_candidates(sentence: str) -> list[tuple[int, int, str]]:
+    """Capitalised names after a locative word ("in Kharkiv", "outskirts of Lashkar Gah"): candidate
+    toponyms the statistical NER missed or mislabelled. Longest first; the caller checks the gazetteer."""
+    out = []
+    for m in LOCATIVE.finditer(sentence):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            if name.lower() in NOT_PLACES:
+                continue
+            start = m.start(1)
+            out.append((start, start + len(name), name))
+    return out

@@ -12,15 +12,20 @@ from warlog.extract import actors as actor_mod
 from warlog.extract.casualties import find_counts
 from warlog.extract.claims import find_attributions, is_allegation
 from warlog.extract.nlp import load_nlp
-from warlog.extract.places import PlaceCandidate, classify
+from warlog.extract.places import PlaceCandidate, classify, locative_candidates
 from warlog.extract.sentences import split_sentences
 from warlog.extract.triggers import TriggerHit, find_triggers
 from warlog.pipeline.base import Stage
 from warlog.resolve.dates import find_date_exprs, nearest
+from warlog.resolve.geocode import gazetteer
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ARMED_INTER = {1, 2, 3, 4, 8}
 BY_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?by\s+$", re.I)
+SPEAKER_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,3}?(?:said|says|told|reported|announced|stated|confirmed|added|according)\b", re.I
+)
+SPEAKER_BEFORE = re.compile(r"\b(?:according to|told|said)\s+(?:the\s+)?$", re.I)
 
 
 class ExtractStage(Stage):
@@ -65,41 +70,53 @@ class ExtractStage(Stage):
         # places from NER (+ curated ruler), minus those inside actor names
         cands: list[PlaceCandidate] = []
         prev: PlaceCandidate | None = None
-        for ent in sdoc.ents:  # type: ignore[attr-defined]
-            if ent.label_ not in PLACE_LABELS:
+        spans = [(ent.start_char, ent.end_char, ent.text) for ent in sdoc.ents if ent.label_ in PLACE_LABELS]  # type: ignore[attr-defined]
+        gaz = gazetteer()
+        for s, e, name in locative_candidates(text):
+            if any(s < e2 and s2 < e for s2, e2, _ in spans):
                 continue
-            s, e = ent.start_char, ent.end_char
+            if gaz.candidates(name, None) or gaz.country_of(name):
+                spans.append((s, e, name))
+        spans.sort()
+        for s, e, ent_text in spans:
             if any(h.start <= s and e <= h.end for h in actor_hits if h.entry.kind not in ("civilians",)):
                 continue
             role, why = classify(text, s, e, prev)
-            c = PlaceCandidate(s, e, ent.text, role, why)
+            c = PlaceCandidate(s, e, ent_text, role, why)
             cands.append(c)
             prev = c
             self.stats.counters[f"place_{role}"] += 1
         # type refinement for generic triggers
         civ_actor = next((h for h in actor_hits if h.entry.kind == "civilians"), None)
         civ_count = any(c.civilian and c.kind == "killed" for c in counts)
-        armed = [h for h in actor_hits if h.entry.inter in ARMED_INTER or h.entry.kind == "unidentified"]
+        armed = [
+            h for h in actor_hits
+            if (h.entry.inter in ARMED_INTER or h.entry.kind == "unidentified")
+            and not SPEAKER_AFTER.match(text[h.end : h.end + 40])
+            and not SPEAKER_BEFORE.search(text[max(0, h.start - 20) : h.start])
+        ]
         event_type, sub = best.event_type, best.sub_event_type
         if best.kind in ("kill", "attack"):
             if civ_actor or civ_count:
                 event_type, sub = "Violence against civilians", "Attack"
-            elif best.kind == "kill" and not counts and not armed:
-                return None  # "dead", "died" with nobody and no number: not an event report
+            elif not counts and not armed:
+                return None  # "died", "the attacks" with nobody and no number: not an event report
             else:
                 event_type, sub = "Battles", "Armed clash"
         # actor roles
         actor1 = actor2 = None
         by_hit = next((h for h in armed if h.start > best.end and BY_AFTER.match(text[best.end : h.start])), None)
-        before = [h for h in armed if h.end <= best.start]
+        before = [h for h in armed if h.start < best.start]
         after = [h for h in armed if h.start >= best.end and h is not by_hit]
         a1 = by_hit or (before[0] if before else None) or (after.pop(0) if after and not civ_actor else None)
         if a1 is not None:
             actor1 = _actor(a1, off)
         if event_type in ("Protests", "Riots"):
             prot = next((h for h in actor_hits if h.entry.kind in ("protesters", "rioters")), None)
-            if prot:
-                actor1, actor2 = _actor(prot, off), actor1
+            crowd = "Protesters" if event_type == "Protests" else "Rioters"
+            actor1, actor2 = (
+                _actor(prot, off) if prot else Actor(crowd, crowd.lower(), 6 if crowd == "Protesters" else 5, ActorMethod.DEFAULT)
+            ), (actor1 if actor1 and actor1.inter != 7 else None)
         elif civ_actor and event_type != "Battles":
             actor2 = _actor(civ_actor, off)
         elif civ_count and event_type != "Battles":
@@ -132,7 +149,8 @@ class ExtractStage(Stage):
         if injured:
             m.injuries = max((c.quantity for c in injured), key=lambda q: q.best or 0)
         m.place_candidates = [(Span(off + c.start, off + c.end), c.text, c.role) for c in cands]
-        expr = nearest(find_date_exprs(text), best.start)
+        dateline_end = int(doc.meta.get("dateline_end", 0)) - off
+        expr = nearest([x for x in find_date_exprs(text) if x.start >= dateline_end], best.start)
         if expr is not None:
             m.date_expr = (Span(off + expr.start, off + expr.end), expr.kind)
         # claims: figures and allegations attached to their source

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from warlog.errors import IngestError
 
 _CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127}
@@ -42,8 +44,19 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     best = from_bytes(data[:2_000_000]).best()
     if best is None or best.encoding is None:
         raise IngestError("undecodable bytes: not UTF-8 and no other encoding detected", path)
-    text = data.decode(best.encoding, errors="replace")
+    encoding = best.encoding
+    if re.fullmatch(r"cp125\d|iso8859_\d+|latin_1|mac_\w+", encoding) and _decodes(data, "cp1252"):
+        encoding = "cp1252"  # ambiguous single-byte text: the Western default, as browsers do
+    text = data.decode(encoding, errors="replace")
     bad = text.count("\ufffd")
     if bad > max(10, len(text) // 100):
         raise IngestError(f"undecodable bytes: {bad} invalid sequences under {best.encoding}", path)
-    return text, best.encoding
+    return text, encoding
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True

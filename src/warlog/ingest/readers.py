@@ -155,13 +155,21 @@ def read_warc(path: Path, limits: IngestLimits) -> Iterator[Article | Reject]:
 
     p = str(path)
     index = 0
+    if path.stat().st_size == 0:
+        yield _reject(p, "empty file (no WARC records)")
+        return
+    truncated = _gzip_truncated(path) if path.name.lower().endswith(".gz") else None
     try:
         with path.open("rb") as fh:
-            if path.stat().st_size == 0:
-                yield _reject(p, "empty file (no WARC records)")
-                return
             for record in ArchiveIterator(fh):
                 index += 1
+                proto = (record.rec_headers.protocol or "") if record.rec_headers else ""
+                is_arc_file = path.name.lower().endswith((".arc", ".arc.gz"))
+                if (record.format == "warc" and not proto.upper().startswith("WARC/")) or (
+                    record.format != "warc" and not is_arc_file
+                ):
+                    yield _reject(p, f"record {index}: not a valid WARC record header ({proto[:40]!r})", index)
+                    continue
                 if record.rec_type not in ("response", "resource", "conversion"):
                     continue
                 ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else None) or (
@@ -180,6 +188,10 @@ def read_warc(path: Path, limits: IngestLimits) -> Iterator[Article | Reject]:
                     yield _reject(p, f"record {index} ({url}): {exc.reason}", index)
                     continue
                 yield _article(p, text, index, is_html="html" in ctype.lower(), url=url)
+        if index == 0:
+            yield _reject(p, "no WARC records found (not a WARC file, or corrupt from the start)", 1)
+        elif truncated:
+            yield _reject(p, f"truncated WARC after record {index}: {truncated}", index + 1)
     except ArchiveLoadFailed as exc:
         yield _reject(p, f"malformed WARC at record {index + 1}: {str(exc).splitlines()[0][:200]}", index + 1)
     except (EOFError, OSError, ValueError) as exc:  # truncated gzip member, broken headers
@@ -219,3 +231,19 @@ def iter_inputs(paths: Iterable[str | Path], limits: IngestLimits | None = None)
             yield _reject(str(f), "no such file or directory")
             continue
         yield from read_path(f, limits)
+
+
+def _gzip_truncated(path: Path) -> str | None:
+    """Why a gzip file is truncated or corrupt, or None when it decompresses to the end."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(path, "rb") as fh:
+            while fh.read(1 << 20):
+                pass
+    except EOFError as exc:
+        return f"gzip stream ends early ({exc})"
+    except (OSError, zlib.error) as exc:
+        return f"corrupt gzip data ({exc})"
+    return None

@@ -9,7 +9,17 @@ from warlog.assets import load_json
 from warlog.data import Actor, ActorMethod
 from warlog.resolve.geocode import gazetteer
 
-GENERIC = {"Civilians", "Protesters", "Rioters", "Unidentified Armed Group", "Police Forces"}
+GENERIC = {"Civilians", "Protesters", "Rioters", "Unidentified Armed Group", "Police Forces", "Government Forces"}
+
+
+@lru_cache(maxsize=1)
+def state_forces() -> dict[str, str]:
+    """Country -> the lexicon's name of its state (inter 1) forces: 'SY' -> 'Military Forces of Syria (2000-)'."""
+    out: dict[str, str] = {}
+    for a in load_json("actor_lexicon.json")["actors"]:
+        if a.get("kind") == "state" and int(a["inter"]) == 1 and a.get("country"):
+            out.setdefault(a["country"], a["name"])
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +41,9 @@ def finalise_actor(actor: Actor | None, country: str | None) -> Actor | None:
     name = actor.name
     if name in GENERIC:
         if name == "Police Forces":
-            name = f"Military Forces of {cname}" if cname else "Military Forces (unspecified)"
+            name = f"Police Forces of {cname}" if cname else "Police Forces (unspecified)"
+        elif name == "Government Forces":
+            name = state_forces().get(country or "") or (f"Military Forces of {cname}" if cname else name)
         else:
             name = f"{name} ({cname})" if cname else name
     elif name.startswith("Islamic State (") and country:

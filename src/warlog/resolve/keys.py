@@ -26,6 +26,7 @@ def normalise(s: str) -> str:
     """Transliteration-insensitive key: folded, Arabic article removed, common variant spellings merged."""
     s = fold(s)
     s = _ARTICLE.sub("", s)
+    s = re.sub(r"\b(?:dayr|deyr|der)\b", "deir", s)
     s = re.sub(r"\s+", "", s)
     for pat, rep in _TRANSLIT:
         s = pat.sub(rep, s)

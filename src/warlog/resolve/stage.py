@@ -23,8 +23,8 @@ def focus_country(doc: Doc) -> str | None:
     votes: Counter[str] = Counter()
     for m in _COUNTRY_WORDS.finditer(doc.clean_text):
         cc = gazetteer().country_of(m.group(1))
-        if cc:
-            votes[cc] += 1
+        if cc:  # a country name counts fully, a demonym ("Russian warplanes") half
+            votes[cc] += 1.0 if fold(m.group(1)) in COUNTRY_ALIASES else 0.5
     for mention in doc.mentions:
         for _span, text, role in mention.place_candidates:
             if role == "excluded":
@@ -32,6 +32,10 @@ def focus_country(doc: Doc) -> str | None:
             cc = gazetteer().country_of(text)
             if cc:
                 votes[cc] += 1
+            else:
+                place = gazetteer().resolve(text, None)
+                if place is not None and place.country and place.confidence >= 0.6:
+                    votes[place.country] += 1.5
     return votes.most_common(1)[0][0] if votes else None
 
 

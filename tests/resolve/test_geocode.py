@@ -1,0 +1,59 @@
+import pytest
+
+from warlog.data import GeoPrecision, MatchTier
+from warlog.extract.places import classify
+from warlog.resolve.geocode import gazetteer, normalise
+
+
+@pytest.mark.parametrize(
+    ("name", "cc", "expect", "prec"),
+    [
+        ("Eastern Ghouta", "SY", "Eastern Ghouta", GeoPrecision.REGION),
+        ("Yarmouk", "SY", "Yarmouk Camp", GeoPrecision.TOWN),
+        ("Idlib province", "SY", "Idlib Governorate", GeoPrecision.PROVINCE),
+        ("Dayr az Zawr", "SY", "Deir ez-Zor", GeoPrecision.TOWN),
+        ("Mosul", "IQ", "Mosul", GeoPrecision.TOWN),
+    ],
+)
+def test_resolve(name, cc, expect, prec):
+    p = gazetteer().resolve(name, cc)
+    assert p is not None and p.name == expect and p.precision == prec and p.country == cc
+
+
+def test_fuzzy_only_inside_focus_country():
+    p = gazetteer().resolve("Yarmouks", "SY")
+    assert p is not None and p.tier == MatchTier.FUZZY and p.name == "Yarmouk Camp"
+    assert gazetteer().resolve("Yarmouks", None) is None
+
+
+def test_country_is_country_level():
+    p = gazetteer().resolve("Lebanon", "SY")
+    assert p.kind == "country" and p.latitude is None
+
+
+def test_transliteration_keys():
+    assert normalise("al-Qusayr") == normalise("Qusayr")
+    assert normalise("Deir ez-Zor") == normalise("Deir ez Zor") == normalise("Dayr ez-Zor")
+    assert normalise("Ḩalab") == normalise("Halab")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place", "role"),
+    [
+        ("The scenes in Yarmouk looked like Stalingrad or Berlin during the war.", "Stalingrad", "excluded"),
+        ("The scenes in Yarmouk looked like Stalingrad or Berlin during the war.", "Berlin", "excluded"),
+        ("Eastern Ghouta will become a second Aleppo.", "Aleppo", "excluded"),
+        ("the UK-based Syrian Observatory said", "UK", "excluded"),
+        ("fighters from the Qalamoun mountains near Lebanon", "Lebanon", "reference"),
+        ("Shelling hit Eastern Ghouta on Monday.", "Eastern Ghouta", "event"),
+    ],
+)
+def test_place_roles(sentence, place, role):
+    s = sentence.index(place)
+    prev = None
+    if place == "Berlin":
+        from warlog.extract.places import PlaceCandidate
+
+        st = sentence.index("Stalingrad")
+        prev = PlaceCandidate(st, st + len("Stalingrad"), "Stalingrad", *classify(sentence, st, st + 10))
+    assert classify(sentence, s, s + len(place), prev)[0] == role

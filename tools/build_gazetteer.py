@@ -46,10 +46,7 @@ COLUMNS = [
 
 
 def _latin(s: str) -> bool:
-    for ch in s:
-        if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
-            return False
-    return True
+    return all(not (ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")) for ch in s)
 
 
 def _keep_alt(alt: str, name: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 
@@ -39,7 +39,7 @@ class Span:
         return self.start <= other.start and other.end <= self.end
 
 
-class DateSource(str, Enum):
+class DateSource(StrEnum):
     """How an event date was resolved."""
 
     EXPLICIT = "explicit"  # a full date written in the sentence ("on 20 May 2018")
@@ -49,7 +49,7 @@ class DateSource(str, Enum):
     UNKNOWN = "unknown"
 
 
-class PubDateSource(str, Enum):
+class PubDateSource(StrEnum):
     HEADER = "header"  # bare "date YYYY-MM-DD" header in a scraped text
     METADATA = "metadata"  # JSONL/WARC/HTML metadata
     TEXT = "text"  # a dateline or date written in the first lines
@@ -73,7 +73,7 @@ class GeoPrecision(IntEnum):
     PROVINCE = 3
 
 
-class GeoMethod(str, Enum):
+class GeoMethod(StrEnum):
     """How an event location was chosen."""
 
     SENTENCE = "sentence"  # a toponym in the event sentence
@@ -82,7 +82,7 @@ class GeoMethod(str, Enum):
     UNRESOLVED = "unresolved"
 
 
-class MatchTier(str, Enum):
+class MatchTier(StrEnum):
     """Which gazetteer tier matched a toponym."""
 
     EXACT = "exact"
@@ -91,7 +91,7 @@ class MatchTier(str, Enum):
     FUZZY = "fuzzy"
 
 
-class ActorMethod(str, Enum):
+class ActorMethod(StrEnum):
     LEXICON = "lexicon"  # alias in the actor lexicon
     NER = "ner"  # spaCy entity not in the lexicon (kept verbatim, not normalised)
     DEFAULT = "default"  # ACLED default (e.g. unidentified armed group)

@@ -3,7 +3,13 @@ import datetime as dt
 import pytest
 
 from warlog.data import DatePrecision, DateSource
-from warlog.resolve.dates import episode_anchor, find_date_exprs, infer_pub_window, is_background, resolve_expr
+from warlog.resolve.dates import (
+    episode_anchor,
+    find_date_exprs,
+    infer_pub_window,
+    is_background,
+    resolve_expr,
+)
 
 SAT = dt.date(2018, 2, 24)  # a Saturday
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ def asset_path(name: str) -> Path:
     return Path(str(resources.files("warlog.assets").joinpath(name)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_json(name: str) -> Any:
     return json.loads(asset_path(name).read_text(encoding="utf-8"))
 

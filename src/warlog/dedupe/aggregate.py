@@ -84,9 +84,9 @@ def merge_quantities(qs: Iterable[Quantity]) -> Quantity:
 def _most_common(actors: list[Actor], weights: list[float] | None = None) -> Actor | None:
     if not actors:
         return None
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}
     for i, a in enumerate(actors):
-        votes[a.name] += weights[i] if weights else 1.0
+        votes[a.name] = votes.get(a.name, 0.0) + (weights[i] if weights else 1.0)
     top = max(votes, key=lambda n: (votes[n], -next(i for i, a in enumerate(actors) if a.name == n)))
     return next(a for a in actors if a.name == top)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from warlog.data import Article, Doc, Reject
 from warlog.ingest.readers import IngestLimits, iter_files, iter_inputs
+from warlog.pipeline.base import Pipeline
 from warlog.pipeline.default import default_pipeline
 from warlog.store.duckdb_store import Store
 
@@ -81,7 +82,9 @@ def run_paths(
     return summary
 
 
-def _flush(store: Store, pipeline, batch: list[Article], rejects: list[Reject], run_id: str, s: RunSummary) -> None:  # type: ignore[no-untyped-def]
+def _flush(
+    store: Store, pipeline: Pipeline, batch: list[Article], rejects: list[Reject], run_id: str, s: RunSummary
+) -> None:
     done = store.processed_ids(a.article_id for a in batch)
     todo = [Doc(a) for a in batch if a.article_id not in done]
     s.skipped += len(batch) - len(todo)

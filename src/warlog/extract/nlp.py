@@ -18,7 +18,7 @@ def load_nlp(full: bool = False) -> Any:
     nlp = spacy.load(MODEL, exclude=disable)
     from warlog.resolve.geocode import gazetteer
 
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    ruler: Any = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
     patterns = [{"label": "LOC", "pattern": name} for name in gazetteer().region_names() if len(name) > 3]
     ruler.add_patterns(patterns)
     return nlp

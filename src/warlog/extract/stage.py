@@ -155,19 +155,18 @@ class ExtractStage(Stage):
             m.date_expr = (Span(off + expr.start, off + expr.end), expr.kind)
         # claims: figures and allegations attached to their source
         for att in find_attributions(text):
-            for c in counts:
+            for ch in counts:
                 m.claims.append(
-                    Claim(c.kind if c.kind == "injuries" else ("fatalities" if c.kind == "killed" else "injuries"),
-                          att.source, att.via, text[c.start : c.end], Span(off + c.start, off + c.end), c.quantity,
-                          c.civilian)
+                    Claim("fatalities" if ch.kind == "killed" else "injuries", att.source, att.via,
+                          text[ch.start : ch.end], Span(off + ch.start, off + ch.end), ch.quantity, ch.civilian)
                 )
             if not counts:
                 m.claims.append(Claim("allegation" if is_allegation(text) else "statement", att.source, att.via, text, sent))
-        for c in counts:
-            if not find_attributions(text):
+        if not find_attributions(text):
+            for ch in counts:
                 m.claims.append(
-                    Claim("fatalities" if c.kind == "killed" else "injuries", None, None, text[c.start : c.end],
-                          Span(off + c.start, off + c.end), c.quantity, c.civilian)
+                    Claim("fatalities" if ch.kind == "killed" else "injuries", None, None, text[ch.start : ch.end],
+                          Span(off + ch.start, off + ch.end), ch.quantity, ch.civilian)
                 )
         m.confidence = min(1.0, 0.3 + best.priority / 200 + (0.15 if actor1 else 0) + (0.1 if cands else 0))
         return m

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from warlog.assets import load_json
 from warlog.clean.pubdate import MONTHS, find_full_dates
@@ -104,15 +105,15 @@ def resolve_expr(expr: DateExpr | None, pub: dt.date | None) -> tuple[dt.date | 
                 d = d.replace(year=pub.year - 1)
             return d, DatePrecision.DAY, DateSource.RELATIVE
         if expr.kind == "middle_month":
-            mon = MONTHS[(g[1] or "").lower()]
-            base = _month_before(pub + dt.timedelta(days=31), mon)
-            day = {"middle": 15, "start": 1, "beginning": 1, "end": 28}[(g[0] or "middle").lower()]
-            return base.replace(day=day), DatePrecision.MONTH, DateSource.RELATIVE
+            month_no = MONTHS[(g[1] or "").lower()]
+            base = _month_before(pub + dt.timedelta(days=31), month_no)
+            day_no = {"middle": 15, "start": 1, "beginning": 1, "end": 28}[(g[0] or "middle").lower()]
+            return base.replace(day=day_no), DatePrecision.MONTH, DateSource.RELATIVE
         if expr.kind == "last_month_name":
             return _month_before(pub, MONTHS[(g[0] or "").lower()]), DatePrecision.MONTH, DateSource.RELATIVE
         if expr.kind == "in_month":
-            mon = MONTHS[(g[0] or "").lower()]
-            return _month_before(pub + dt.timedelta(days=31), mon), DatePrecision.MONTH, DateSource.RELATIVE
+            month_no = MONTHS[(g[0] or "").lower()]
+            return _month_before(pub + dt.timedelta(days=31), month_no), DatePrecision.MONTH, DateSource.RELATIVE
         if expr.kind in ("weekday", "last_weekday"):
             wd = WEEKDAYS[(g[0] or "").lower()]
             delta = (pub.weekday() - wd) % 7
@@ -124,7 +125,8 @@ def resolve_expr(expr: DateExpr | None, pub: dt.date | None) -> tuple[dt.date | 
         if expr.kind == "today":
             return pub, DatePrecision.DAY, DateSource.RELATIVE
         if expr.kind == "days_ago":
-            n = int(g[0]) if (g[0] or "").isdigit() else NUMBERS.get((g[0] or "").lower(), 1)
+            word = g[0] or ""
+            n = int(word) if word.isdigit() else NUMBERS.get(word.lower(), 1)
             return pub - dt.timedelta(days=n), DatePrecision.DAY, DateSource.RELATIVE
         if expr.kind == "this_week":
             return pub, DatePrecision.WEEK, DateSource.RELATIVE
@@ -157,9 +159,8 @@ _NUMWORDS = {**NUMBERS, "one": 1, "eleven": 11, "twelve": 12}
 
 
 @lru_cache(maxsize=1)
-def _episodes() -> dict[str, object]:
-    data: dict[str, object] = load_json("episodes.json")
-    return data
+def _episodes() -> Any:
+    return load_json("episodes.json")
 
 
 def infer_pub_window(text: str, focus_cc: str | None) -> tuple[dt.date, dt.date] | None:
@@ -171,7 +172,7 @@ def infer_pub_window(text: str, focus_cc: str | None) -> tuple[dt.date, dt.date]
         y = int(m.group(1))
         d = dt.date(y, 1, 1)
         lo = max(lo, d) if lo else d
-    conflicts = [c for c in _episodes()["conflicts"] if c["country"] == focus_cc]  # type: ignore[index]
+    conflicts = [c for c in _episodes()["conflicts"] if c["country"] == focus_cc]
     for m in _N_YEAR_WAR.finditer(text):
         word = m.group(1).lower()
         n = int(word) if word.isdigit() else _NUMWORDS.get(word)
@@ -193,7 +194,7 @@ def episode_anchor(window: tuple[dt.date, dt.date], place_names: list[str], cc: 
     """The start date and name of the single curated episode at one of ``place_names`` inside ``window``."""
     names = {fold(n) for n in place_names}
     found = []
-    for ep in _episodes()["episodes"]:  # type: ignore[index]
+    for ep in _episodes()["episodes"]:
         if cc and ep["country"] != cc:
             continue
         if not names & {fold(p) for p in ep["places"]}:

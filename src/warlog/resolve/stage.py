@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import Counter
+from collections import defaultdict
 
-from warlog.data import DatePrecision, DateSource, Doc, GeoPrecision, PubDateSource, Span
+from warlog.data import DatePrecision, DateSource, Doc, GeoPrecision, PubDateSource
 from warlog.pipeline.base import Stage
 from warlog.resolve import dates as dates_mod
 from warlog.resolve.geocode import COUNTRY_ALIASES, DEMONYMS, gazetteer
@@ -20,7 +20,7 @@ _COUNTRY_WORDS = re.compile(
 
 
 def focus_country(doc: Doc) -> str | None:
-    votes: Counter[str] = Counter()
+    votes: defaultdict[str, float] = defaultdict(float)
     for m in _COUNTRY_WORDS.finditer(doc.clean_text):
         cc = gazetteer().country_of(m.group(1))
         if cc:  # a country name counts fully, a demonym ("Russian warplanes") half
@@ -36,7 +36,7 @@ def focus_country(doc: Doc) -> str | None:
                 place = gazetteer().resolve(text, None)
                 if place is not None and place.country and place.confidence >= 0.6:
                     votes[place.country] += 1.5
-    return votes.most_common(1)[0][0] if votes else None
+    return max(votes, key=lambda k: votes[k]) if votes else None
 
 
 class ResolveStage(Stage):

@@ -72,10 +72,5 @@ def find_pub_date(clean_text: str) -> dt.date | None:
     """A dateline date: a full date in the first 160 characters followed by a dash, colon, bar, an agency
     tag ("(Reuters) -") or the end of the line. Dates inside the first sentence's prose are event dates,
     not publication dates, and are left to resolve.dates."""
-    head = clean_text[:160]
-    for start, end, date in find_full_dates(head):
-        line_end = head.find("\n", end)
-        tail = head[end : line_end if line_end >= 0 else len(head)]
-        if start < 80 and DATELINE_END.match(tail[:40]):
-            return date
-    return None
+    found = find_dateline(clean_text)
+    return found[0] if found else None

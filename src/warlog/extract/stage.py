@@ -154,7 +154,8 @@ class ExtractStage(Stage):
         if expr is not None:
             m.date_expr = (Span(off + expr.start, off + expr.end), expr.kind)
         # claims: figures and allegations attached to their source
-        for att in find_attributions(text):
+        attributions = find_attributions(text)
+        for att in attributions:
             for ch in counts:
                 m.claims.append(
                     Claim("fatalities" if ch.kind == "killed" else "injuries", att.source, att.via,
@@ -162,7 +163,7 @@ class ExtractStage(Stage):
                 )
             if not counts:
                 m.claims.append(Claim("allegation" if is_allegation(text) else "statement", att.source, att.via, text, sent))
-        if not find_attributions(text):
+        if not attributions:
             for ch in counts:
                 m.claims.append(
                     Claim("fatalities" if ch.kind == "killed" else "injuries", None, None, text[ch.start : ch.end],

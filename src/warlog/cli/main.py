@@ -122,6 +122,58 @@ def demo(
     )
 
 
+eval_app = typer.Typer(no_args_is_help=True, help="Score warlog against gold data; the last line of each report is the headline figure.")
+app.add_typer(eval_app, name="eval")
+
+
+def _check_file(path: Path) -> None:
+    if not path.is_file():
+        err.print(f"[bold red]error[/] [W401] {path}: no such file")
+        raise typer.Exit(2)
+
+
+@eval_app.command("event-types")
+def eval_event_types(path: Path = typer.Argument(..., help="CASE 2021 Task 2 TSV (id, EventSnippet, SubType).")) -> None:
+    """Per-class P/R/F1 of ACLED sub-event typing (subtask 1) and the weighted F1."""
+    from warlog.evaluate.event_types import evaluate_event_types
+
+    _check_file(path)
+    try:
+        typer.echo(evaluate_event_types(path).render())
+    except WarlogError as exc:
+        _fail(exc)
+
+
+@eval_app.command("fatalities")
+def eval_fatalities(
+    path: Path = typer.Argument(..., help="ACLED-style CSV with 'notes' and 'fatalities' columns."),
+    show: int = typer.Option(10, help="How many disagreements to print."),
+) -> None:
+    """Exact match and mean absolute error of ACLED-coded fatalities read from notes."""
+    from warlog.evaluate.acled import evaluate_fatalities
+
+    _check_file(path)
+    try:
+        typer.echo(evaluate_fatalities(path).render(show))
+    except WarlogError as exc:
+        _fail(exc)
+
+
+@eval_app.command("acled")
+def eval_acled(
+    path: Path = typer.Argument(..., help="ACLED export CSV with a 'notes' column."),
+    limit: int | None = typer.Option(None, help="Score only the first N rows."),
+) -> None:
+    """Score full records (event type, sub-type, actor1, fatalities, location) against an ACLED export."""
+    from warlog.evaluate.acled import evaluate_acled
+
+    _check_file(path)
+    try:
+        typer.echo(evaluate_acled(path, limit=limit).render())
+    except WarlogError as exc:
+        _fail(exc)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -46,7 +46,9 @@ CIVILIAN_NOUNS = (
 )
 ARMED_NOUNS = (
     r"soldiers|troops|fighters|militants|insurgents|rebels|jihadists|gunmen|policemen|police officers|officers|"
-    r"servicemen|combatants|militiamen|members|commanders|guards|personnel|attackers|assailants|recruits|extremists"
+    r"servicemen|combatants|militiamen|members|commanders|guards|personnel|attackers|assailants|recruits|extremists|"
+    r"Taliban|Houthis|Huthis|Shabaab|Shabab|bandits|terrorists|pirates|mercenaries|loyalists|Peshmerga|paramilitaries|"
+    r"gendarmes|fighters from both sides|men|women"
 )
 VICTIM = rf"(?P<noun>(?:[\w'’-]+\s+){{0,2}}?(?:{CIVILIAN_NOUNS}|{ARMED_NOUNS}|people|persons|others|individuals|bodies|lives))"
 KILL_AFTER = (
@@ -69,6 +71,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("injured", re.compile(rf"\b(?:injur(?:ed|ing)|wound(?:ed|ing))\s+{QTY}(?:\s+{VICTIM})?", re.I)),
     ("injured", re.compile(rf"\b{QTY}\s+(?:{VICTIM}\s+(?:[\w’'-]+\s+){{0,2}}?)?{INJ_AFTER}\b", re.I)),
 ]
+CONJUNCT = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+){QTY}\s+{VICTIM}", re.I)
 CUMULATIVE = re.compile(
     r"\b(?:since (?:the (?:start|beginning)|\d{4}|last|january|february|march|april|may|june|july|august|september|"
     r"october|november|december)|between (?:the end|the start|\w+ \d|last)|so far this (?:year|month)|in total|overall|"
@@ -86,6 +89,7 @@ class CountHit:
     civilian: bool
     victim: str | None
     cumulative: bool
+    vague: str | None = None  # the vague word ("several", "dozens") when the count is one
 
 
 def _num(text: str) -> int | None:
@@ -168,7 +172,22 @@ def find_counts(sentence: str) -> list[CountHit]:
             civilian = bool(noun and re.search(rf"\b(?:{CIVILIAN_NOUNS})\b", noun))
             # cumulative only when the count sits in the part of the sentence that carries the period cue
             cum = cumulative_sentence and not q.increment and _cue_near(sentence, m.start(), m.end())
-            hits.append(CountHit(kind, m.start(), m.end(), q, civilian, noun, cum))
+            vague = re.sub(r"\s+of$", "", m.group("vague").lower()).strip() if m.group("vague") else None
+            hits.append(CountHit(kind, m.start(), m.end(), q, civilian, noun, cum, vague))
+            if kind == "killed" and m.groupdict().get("noun"):
+                # conjuncts share the verb: "killing 4 soldiers and 2 police officers", "20 insurgents and 2 soldiers were killed"
+                pos = m.end("noun")
+                while (c := CONJUNCT.match(sentence, pos)) is not None:
+                    cq = parse_quantity(c)
+                    if cq is None:
+                        break
+                    cnoun = (c.group("noun") or "").lower() or None
+                    cciv = bool(cnoun and re.search(rf"\b(?:{CIVILIAN_NOUNS})\b", cnoun))
+                    if any(c.start() < h.end and h.start < c.end() for h in hits[:-1]):
+                        break
+                    hits.append(CountHit(kind, c.start("qual") if c.group("qual") else c.start("num") if c.group("num") else c.start("vague"),
+                                         c.end(), cq, cciv, cnoun, cum, None))
+                    pos = c.end()
     hits.sort(key=lambda h: h.start)
     for prev, cur in zip(hits, hits[1:], strict=False):
         if cur.quantity.increment and cur.victim is None and prev.kind == cur.kind:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from warlog.data import Actor, ActorMethod, Claim, Doc, Mention, Span
+from warlog.data import Actor, ActorMethod, Claim, Doc, Mention, Quantity, Span
 from warlog.extract import actors as actor_mod
 from warlog.extract.casualties import find_counts
 from warlog.extract.claims import find_attributions, is_allegation
+from warlog.extract.event_type import PLOVER, classify_text
+from warlog.extract.fatalities import estimate as estimate_fatalities
 from warlog.extract.nlp import load_nlp
 from warlog.extract.places import PlaceCandidate, classify, locative_candidates
 from warlog.extract.sentences import split_sentences
@@ -103,6 +105,12 @@ class ExtractStage(Stage):
                 return None  # "died", "the attacks" with nobody and no number: not an event report
             else:
                 event_type, sub = "Battles", "Armed clash"
+        # context rules of the codebook (who took territory, what happened at a protest, weapons found not used)
+        decision = classify_text(text)
+        if decision.rule not in ("lexicon", "no-cue", "kill-armed", "kill-civilian") and decision.sub_event_type != "Other":
+            if (event_type, sub) != (decision.event_type, decision.sub_event_type):
+                self.stats.counters["retyped_by_context"] += 1
+            event_type, sub = decision.event_type, decision.sub_event_type
         # actor roles
         actor1 = actor2 = None
         by_hit = next((h for h in armed if h.start > best.end and BY_AFTER.match(text[best.end : h.start])), None)
@@ -139,13 +147,22 @@ class ExtractStage(Stage):
             sub_event_type=sub,
             actor1=actor1,
             actor2=actor2,
-            plover=best.plover,
+            plover=PLOVER.get(sub, best.plover),
             other_actors=others,
         )
         if killed:
             k = max(killed, key=lambda c: (c.quantity.best or 0))
             m.fatalities, m.fatality_span = k.quantity, Span(off + k.start, off + k.end)
             m.civilian_fatalities = any(c.civilian for c in killed)
+            ks = sorted(killed, key=lambda c: c.start)
+            conjuncts = all(
+                re.fullmatch(r"\s*(?:,|and|, and|as well as)\s*", text[a.end : b.start]) for a, b in zip(ks, ks[1:], strict=False)
+            )
+            if len(killed) > 1 and conjuncts and not any(c.quantity.increment for c in killed):
+                est = estimate_fatalities(text)  # distinct victim groups add up; restatements do not
+                if est.best is not None and est.best > (k.quantity.best or 0):
+                    m.fatalities = Quantity(low=est.low, best=est.best, high=est.high)
+                    m.fatality_span = Span(off + min(c.start for c in killed), off + max(c.end for c in killed))
         if injured:
             m.injuries = max((c.quantity for c in injured), key=lambda q: q.best or 0)
         m.place_candidates = [(Span(off + c.start, off + c.end), c.text, c.role) for c in cands]

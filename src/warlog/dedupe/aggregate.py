@@ -81,6 +81,64 @@ def merge_quantities(qs: Iterable[Quantity]) -> Quantity:
     return Quantity(low, best, high, approximate=any(q.approximate for q in qs))
 
 
+Item = tuple[Mention, Place | None, GeoMethod]
+MERGE_KM = 60.0
+
+
+def _group_place(items: list[Item]) -> Place | None:
+    """The place of a merged group: the most precise, then the most often named, then the best-attested."""
+    placed = [(m, p) for m, p, _g in items if p is not None]
+    if not placed:
+        return None
+    freq = Counter(_place_key(p) for _m, p in placed)
+    return min(placed, key=lambda mp: (mp[1].precision, -freq[_place_key(mp[1])], -_weight(mp[0])))[1]
+
+
+def _group_date(items: list[Item]) -> dt.date | None:
+    dated = [m.date for m, _p, _g in items if m.date is not None and m.date_source != DateSource.PUBLICATION]
+    dated = dated or [m.date for m, _p, _g in items if m.date is not None]
+    return min(dated) if dated else None
+
+
+def _lead_type(items: list[Item]) -> str:
+    return max((m for m, _p, _g in items), key=_weight).event_type
+
+
+def _close(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None or a.latitude is None or b.latitude is None or a.longitude is None or b.longitude is None:
+        return a is None or b is None
+    from warlog.resolve.geocode import _km
+
+    return _km(a.latitude, a.longitude, b.latitude, b.longitude) <= MERGE_KM
+
+
+def _merge_nearby(groups: dict[tuple[str, dt.date | None], list[Item]]) -> dict[tuple[str, dt.date | None], list[Item]]:
+    """Groups of one article that report one event from two angles ("fighting west of Marib city" ... "the
+    clashes in Sirwah district") merge: same event type, dates at most a day apart, places within MERGE_KM."""
+    keys = list(groups)
+    changed = True
+    while changed:
+        changed = False
+        for i, ka in enumerate(keys):
+            for kb in keys[i + 1 :]:
+                ga, gb = groups[ka], groups[kb]
+                if _lead_type(ga) != _lead_type(gb):
+                    continue
+                da, db = _group_date(ga), _group_date(gb)
+                if da is not None and db is not None and abs((da - db).days) > 1:
+                    continue
+                if not _close(_group_place(ga), _group_place(gb)):
+                    continue
+                ga.extend(gb)
+                del groups[kb]
+                keys.remove(kb)
+                changed = True
+                break
+            if changed:
+                break
+    return groups
+
+
 def _most_common(actors: list[Actor], weights: list[float] | None = None) -> Actor | None:
     if not actors:
         return None
@@ -131,6 +189,7 @@ class AggregateStage(Stage):
                 p = focus
             key = (_place_key(p), _week(m.date, doc.pub_date))
             groups.setdefault(key, []).append((m, p, g))
+        groups = _merge_nearby(groups)
         cc = doc.meta.get("focus_country")
         claimant = _claimant(doc)
         for (_pk, _wk), items in groups.items():
@@ -147,7 +206,7 @@ class AggregateStage(Stage):
 
     def _event(self, doc: Doc, items: list[tuple[Mention, Place | None, GeoMethod]], cc: str | None) -> Event:
         ms = [m for m, _p, _g in items]
-        place = items[0][1]
+        place = _group_place(items)
         geo_method = GeoMethod.SENTENCE if any(g == GeoMethod.SENTENCE for _m, _p, g in items) else GeoMethod.ARTICLE_FOCUS
         lead = max(ms, key=_weight)
         event_type, sub = lead.event_type, lead.sub_event_type

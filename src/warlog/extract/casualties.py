@@ -90,6 +90,7 @@ class CountHit:
     victim: str | None
     cumulative: bool
     vague: str | None = None  # the vague word ("several", "dozens") when the count is one
+    conjunct: bool = False  # shares the verb of the previous count ("20 fighters and eight soldiers were killed")
 
 
 def _num(text: str) -> int | None:
@@ -186,7 +187,7 @@ def find_counts(sentence: str) -> list[CountHit]:
                     if any(c.start() < h.end and h.start < c.end() for h in hits[:-1]):
                         break
                     hits.append(CountHit(kind, c.start("qual") if c.group("qual") else c.start("num") if c.group("num") else c.start("vague"),
-                                         c.end(), cq, cciv, cnoun, cum, None))
+                                         c.end(), cq, cciv, cnoun, cum, None, True))
                     pos = c.end()
     hits.sort(key=lambda h: h.start)
     for prev, cur in zip(hits, hits[1:], strict=False):

@@ -27,6 +27,7 @@ BY_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?by\s+$", re.I)
 SPEAKER_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,3}?(?:said|says|told|reported|announced|stated|confirmed|added|according)\b", re.I
 )
+PRONOUN_SUBJECT = re.compile(r"^\W*(?:It|They|The group|The regime|The government|The militants|The rebels|The army)\s+(?!is\b|was\b|are\b|were\b)\w+", re.I)
 SPEAKER_BEFORE = re.compile(r"\b(?:according to|told|said)\s+(?:the\s+)?$", re.I)
 
 
@@ -62,6 +63,12 @@ class ExtractStage(Stage):
                 doc.mentions.append(mention)
                 self.stats.counters["mentions"] += 1
         return list(docs)
+
+    def _antecedent(self, doc: Doc, sent: Span) -> Actor | None:
+        a = _antecedent_actor(doc, sent)
+        if a is not None:
+            self.stats.counters["actor_coreference"] += 1
+        return a
 
     def _mention(self, doc: Doc, sent: Span, hits: list[TriggerHit], sdoc: object) -> Mention | None:
         text = sent.text(doc.clean_text)
@@ -116,7 +123,11 @@ class ExtractStage(Stage):
         by_hit = next((h for h in armed if h.start > best.end and BY_AFTER.match(text[best.end : h.start])), None)
         before = [h for h in armed if h.start < best.start]
         after = [h for h in armed if h.start >= best.end and h is not by_hit]
-        a1 = by_hit or (before[0] if before else None) or (after.pop(0) if after and not civ_actor else None)
+        a1 = by_hit or (before[0] if before else None)
+        if a1 is None and PRONOUN_SUBJECT.match(text):
+            actor1 = self._antecedent(doc, sent)  # "It signed agreements with ...": the previous sentence's subject
+        if a1 is None and actor1 is None:
+            a1 = after.pop(0) if after and not civ_actor else None
         if a1 is not None:
             actor1 = _actor(a1, off)
         if event_type in ("Protests", "Riots"):
@@ -156,7 +167,8 @@ class ExtractStage(Stage):
             m.civilian_fatalities = any(c.civilian for c in killed)
             ks = sorted(killed, key=lambda c: c.start)
             conjuncts = all(
-                re.fullmatch(r"\s*(?:,|and|, and|as well as)\s*", text[a.end : b.start]) for a, b in zip(ks, ks[1:], strict=False)
+                b.conjunct or re.fullmatch(r"\s*(?:,|and|, and|as well as)\s*", text[a.end : b.start])
+                for a, b in zip(ks, ks[1:], strict=False)
             )
             if len(killed) > 1 and conjuncts and not any(c.quantity.increment for c in killed):
                 est = estimate_fatalities(text)  # distinct victim groups add up; restatements do not
@@ -188,6 +200,21 @@ class ExtractStage(Stage):
                 )
         m.confidence = min(1.0, 0.3 + best.priority / 200 + (0.15 if actor1 else 0) + (0.1 if cands else 0))
         return m
+
+
+def _antecedent_actor(doc: Doc, sent: Span) -> Actor | None:
+    """The first armed actor of the sentence before ``sent`` (the likely referent of a sentence-initial pronoun)."""
+    prev = [s for s in doc.sentences if s.end <= sent.start]
+    if not prev:
+        return None
+    p = prev[-1]
+    ptext = p.text(doc.clean_text)
+    for h in actor_mod.find_actors(ptext):
+        if h.entry.inter in ARMED_INTER and not SPEAKER_AFTER.match(ptext[h.end : h.end + 40]):
+            a = _actor(h, p.start)
+            a.method = ActorMethod.COREFERENCE
+            return a
+    return None
 
 
 def _actor(h: actor_mod.ActorHit, off: int) -> Actor:

@@ -4,7 +4,14 @@ Tiers, in order: ``exact`` (primary name), ``alternate`` (GeoNames alternate / c
 (case, diacritics, Arabic article al-/el-/ad-..., Deir/Dayr and ou/u transliteration, hyphens and
 apostrophes folded), ``fuzzy`` (one edit or a plural ``s``, only among places of the document's focus
 country). Candidates are scored by tier, population (prominence), focus-country agreement, a mentioned parent
-and the curated flag; the best one is returned with a confidence in [0, 1], or ``None`` below ``ABSTAIN``.
+(a town's admin-1 or curated parent named elsewhere in the document, "Zurmi (Zamfara)"), distance to the
+document's unambiguous places (anchors) and the curated flag; the best one is returned with a confidence in
+[0, 1], or ``None`` below ``ABSTAIN``.
+
+Designators are read, not matched: "Kandahar city" is the town Kandahar, "Helmand province" / "Idlib
+governorate" the admin-1 unit (ACLED geo_precision 3), "Nad Ali district" / "the countryside of Hama" the town
+coded at geo_precision 2 (a place near or around it). A bare name prefers the town over the admin-1 unit of
+the same name, as ACLED does.
 """
 
 from __future__ import annotations
@@ -21,6 +28,35 @@ from warlog.data import GeoPrecision, MatchTier, Place
 from warlog.resolve.keys import fold, normalise
 
 ABSTAIN = 0.35
+ANCHOR_KM = 150.0
+ADMIN_WORDS = r"province|governorate|state|region|oblast|prefecture|department|muhafazat|wilayat|county"
+REGION_WORDS = r"district|countryside|rural areas|outskirts|suburbs|area|areas|environs|villages"
+TOWN_WORDS = r"city|town|village|camp|neighbou?rhood|quarter|municipality|locality|hamlet|settlement"
+DESIGNATOR_AFTER = re.compile(rf"^(?P<core>.+?)\s+(?P<d>{ADMIN_WORDS}|{REGION_WORDS}|{TOWN_WORDS})$", re.I)
+DESIGNATOR_BEFORE = re.compile(
+    rf"^(?:the\s+)?(?P<d>{ADMIN_WORDS}|{REGION_WORDS}|{TOWN_WORDS})\s+of\s+(?:the\s+)?(?P<core>.+)$", re.I
+)
+
+
+def split_designator(name: str) -> tuple[str, str | None]:
+    """'Helmand province' -> ('Helmand', 'admin1'); 'Nad Ali district' -> ('Nad Ali', 'near'); 'Kandahar city' ->
+    ('Kandahar', 'town'); a name with none -> (name, None)."""
+    n = name.strip()
+    for rx in (DESIGNATOR_AFTER, DESIGNATOR_BEFORE):
+        m = rx.match(n)
+        if m:
+            d = m.group("d").lower()
+            kind = "admin1" if re.fullmatch(ADMIN_WORDS, d) else "near" if re.fullmatch(REGION_WORDS, d) else "town"
+            return m.group("core").strip(), kind
+    return n, None
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
 @dataclass(slots=True)
 class Entry:
     gid: str
@@ -29,6 +65,7 @@ class Entry:
     lon: float | None
     cc: str
     admin1: str
+    admin2: str
     pop: int
     kind: str
     precision: str
@@ -51,7 +88,7 @@ class Gazetteer:
         with gzip.open(asset_path("gazetteer.tsv.gz"), "rt", encoding="utf-8") as fh:
             next(fh)
             for line in fh:
-                (gid, name, alts, lat, lon, cc, admin1, pop, kind, precision, parent, source, fkeys, nkeys) = (
+                (gid, name, alts, lat, lon, cc, admin1, admin2, pop, kind, precision, parent, source, fkeys, nkeys) = (
                     line.rstrip("\n").split("\t")
                 )
                 if kind == "country":
@@ -60,7 +97,7 @@ class Gazetteer:
                     continue
                 i = len(self.entries)
                 self.entries.append(
-                    Entry(gid, name, float(lat) if lat else None, float(lon) if lon else None, cc, admin1,
+                    Entry(gid, name, float(lat) if lat else None, float(lon) if lon else None, cc, admin1, admin2,
                           int(pop or 0), kind, precision, parent, source == "hand_entered")
                 )
                 self.exact[fold(name)].append(i)
@@ -120,25 +157,47 @@ class Gazetteer:
         return sorted(set(out))
 
     def resolve(
-        self, name: str, focus_cc: str | None = None, context_names: frozenset[str] = frozenset()
+        self,
+        name: str,
+        focus_cc: str | None = None,
+        context_names: frozenset[str] = frozenset(),
+        anchors: tuple[tuple[float, float], ...] = (),
     ) -> Place | None:
         if fold(name) in self.country_by_name:
             return self.country_place(self.country_by_name[fold(name)])
+        designator: str | None = None
         cands = self.candidates(name, focus_cc)
+        core, d = split_designator(name)
+        if d is not None and core != name:
+            core_cands = self.candidates(core, focus_cc)
+            if core_cands:
+                designator = d
+                # the full name may itself be a place ("Kandahar Province" as an alias): keep both
+                cands = list({i: t for i, t in [*core_cands, *cands]}.items())
         if not cands:
             return None
         tier_score = {MatchTier.EXACT: 1.0, MatchTier.ALTERNATE: 0.8, MatchTier.NORMALISED: 0.7, MatchTier.FUZZY: 0.5}
+        only_admin = all(self.entries[i].kind == "admin1" for i, _t in cands)
+        if only_admin and designator is None:
+            designator = "admin1"  # "Helmand" names no town: it is the province
         best: tuple[float, int, MatchTier] | None = None
         for i, tier in cands:
             e = self.entries[i]
             s = tier_score[tier]
-            s += min(math.log10(e.pop + 1) / 7.0, 1.0) * 0.6
+            s += min(math.log10(e.pop + 1) / 7.0, 1.0) * (0.3 if e.kind == "admin1" else 0.6)
             if focus_cc:
                 s += 0.8 if e.cc == focus_cc else -0.4
             if e.curated:
                 s += 0.3
-            if e.parent and fold(e.parent) in context_names or fold(e.admin1) in context_names:
-                s += 0.3
+            if e.kind == "admin1":
+                s += 0.9 if designator == "admin1" else -0.5
+            elif designator == "admin1":
+                s -= 0.3
+            if (e.parent and fold(e.parent) in context_names) or (e.admin1 and fold(e.admin1) in context_names):
+                s += 0.4
+            if anchors and e.lat is not None and e.lon is not None:
+                near = min(_km(e.lat, e.lon, a, b) for a, b in anchors)
+                s += 0.5 * max(0.0, 1.0 - near / ANCHOR_KM) - (0.3 if near > 1000 else 0.0)
             if best is None or s > best[0]:
                 best = (s, i, tier)
         assert best is not None
@@ -147,11 +206,19 @@ class Gazetteer:
         if conf < ABSTAIN:
             return None
         e = self.entries[i]
+        precision = PRECISION.get(e.precision, GeoPrecision.TOWN)
+        if designator == "near" and precision == GeoPrecision.TOWN:
+            precision = GeoPrecision.REGION
         return Place(
             name=e.name, latitude=e.lat, longitude=e.lon, country=e.cc, admin1=e.admin1 or None,
-            precision=PRECISION.get(e.precision, GeoPrecision.TOWN), gazetteer_id=e.gid, tier=tier,
-            confidence=round(conf, 3), kind=e.kind,
+            precision=precision, gazetteer_id=e.gid, tier=tier, confidence=round(conf, 3), kind=e.kind,
+            admin2=e.admin2 or None,
         )
+
+    def is_ambiguous(self, name: str) -> bool:
+        """More than one candidate place for ``name`` (before any focus country)."""
+        core, _d = split_designator(name)
+        return len({self.entries[i].gid for i, _t in self.candidates(core, None)}) > 1
 
     def region_names(self) -> list[str]:
         """Names and aliases of curated entries (regions, camps, neighbourhoods) for the entity ruler."""

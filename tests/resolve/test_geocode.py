@@ -28,7 +28,42 @@ def test_fuzzy_only_inside_focus_country():
 
 def test_country_is_country_level():
     p = gazetteer().resolve("Lebanon", "SY")
-    assert p.kind == "country" and p.latitude is None
+    assert p.kind == "country" and p.precision == 3 and p.gazetteer_id == "gn:272103"
+    assert 33 < p.latitude < 35 and 35 < p.longitude < 37  # a display point inside the country
+
+
+@pytest.mark.parametrize(
+    ("name", "cc", "kind", "precision", "admin1"),
+    [
+        ("Kandahar city", "AF", "town", 1, "Kandahar"),
+        ("Helmand province", "AF", "admin1", 3, "Helmand"),
+        ("Helmand", "AF", "admin1", 3, "Helmand"),  # names no town: the province
+        ("Idlib", "SY", "town", 1, "Idlib"),  # a bare name prefers the town
+        ("Idlib governorate", "SY", "admin1", 3, "Idlib"),
+        ("Nad Ali district", "AF", "town", 2, "Helmand"),  # a district: coded near its town
+        ("the countryside of Hama", "SY", "town", 2, "Hama"),
+        ("Zurmi", "NG", "town", 1, "Zamfara"),
+    ],
+)
+def test_designators_and_admin_names(name, cc, kind, precision, admin1):
+    p = gazetteer().resolve(name, cc)
+    assert p is not None and p.kind == kind and int(p.precision) == precision and p.admin1 == admin1, p
+
+
+def test_anchor_pulls_namesake():
+    g = gazetteer()
+    # two Sinjārs (Iraq, Idlib): near an anchor in Idlib the Idlib one wins
+    p = g.resolve("Sinjar", "SY", anchors=((35.93, 36.63),))
+    assert p is not None and p.admin1 == "Idlib"
+    q = g.resolve("Sinjar", "IQ")
+    assert q is not None and q.country == "IQ"
+
+
+def test_parent_hint_in_context():
+    from warlog.resolve.keys import fold
+
+    p = gazetteer().resolve("Kagara", "NG", frozenset({fold("Niger")}))
+    assert p is not None and p.admin1 == "Niger"
 
 
 def test_transliteration_keys():

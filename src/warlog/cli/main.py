@@ -174,6 +174,36 @@ def eval_acled(
         _fail(exc)
 
 
+@eval_app.command("geocode")
+def eval_geocode(
+    paths: list[Path] = typer.Argument(None, help="Gold XML files (TR-News, GeoWebNews, LGL, GeoVirus) or folders of them."),
+    acled: Path | None = typer.Option(None, "--acled", help="Also score an ACLED export: distance to ACLED coordinates."),
+) -> None:
+    """Toponym resolution against geoparsing gold (acc@161km, acc@25km, exact GeoNames match) and ACLED rows."""
+    from warlog.evaluate.geocode import evaluate_geocode, render
+
+    files: list[Path] = []
+    for p in paths or []:
+        files.extend(sorted(p.glob("*.xml")) if p.is_dir() else [p])
+    if not files and acled is None:
+        err.print("[bold red]error[/] give gold XML files or folders, and/or --acled FILE.csv")
+        raise typer.Exit(2)
+    try:
+        if files:
+            for f in files:
+                _check_file(f)
+            typer.echo(render([evaluate_geocode(f) for f in files]))
+        if acled is not None:
+            from warlog.evaluate.acled import evaluate_acled
+
+            _check_file(acled)
+            res = evaluate_acled(acled)
+            lines = [x for x in res.render().splitlines() if "geocoded" in x or "location" in x]
+            typer.echo("\n".join([f"ACLED rows of {acled}:", *lines]))
+    except WarlogError as exc:
+        _fail(exc)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

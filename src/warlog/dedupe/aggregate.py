@@ -53,7 +53,7 @@ def _place_key(p: Place) -> str:
 def best_place(m: Mention, article_counts: Counter[str] | None = None) -> Place | None:
     """The event place of a mention: a place named as where it happened beats one it was only near; then
     the more specific; then the place the article keeps returning to; then the one nearest the trigger."""
-    usable = [(s, p) for s, p in m.places if p.kind != "country" and p.latitude is not None]
+    usable = [(s, p) for s, p in m.places if p.kind not in ("country", "continent") and p.latitude is not None]
     if not usable:
         return None
     counts = article_counts or Counter()

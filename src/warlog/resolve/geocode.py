@@ -84,7 +84,10 @@ class Gazetteer:
         self.norm: dict[str, list[int]] = defaultdict(list)
         self.country_by_name: dict[str, str] = {}
         self.country_name: dict[str, str] = {}
+        self.country_gid: dict[str, str] = {}
+        self.country_point: dict[str, tuple[float, float]] = {}
         self._fuzzy: dict[str, dict[str, list[int]]] = {}
+        self._buckets: dict[tuple[int, int], list[int]] | None = None
         with gzip.open(asset_path("gazetteer.tsv.gz"), "rt", encoding="utf-8") as fh:
             next(fh)
             for line in fh:
@@ -94,6 +97,9 @@ class Gazetteer:
                 if kind == "country":
                     self.country_by_name[fold(name)] = cc
                     self.country_name[cc] = name
+                    self.country_gid[cc] = gid
+                    if lat and lon:
+                        self.country_point[cc] = (float(lat), float(lon))
                     continue
                 i = len(self.entries)
                 self.entries.append(
@@ -114,10 +120,13 @@ class Gazetteer:
         return self.country_by_name.get(key) or DEMONYMS.get(key)
 
     def country_place(self, cc: str) -> Place:
+        """A country as a place. Its point (the middle of its places) is for map display and evaluation only:
+        events are never coded to a country point (``best_place`` skips kind 'country')."""
+        lat, lon = self.country_point.get(cc, (None, None))
         return Place(
-            name=self.country_name.get(cc, cc), latitude=None, longitude=None, country=cc, admin1=None,
-            precision=GeoPrecision.PROVINCE, gazetteer_id=f"country:{cc}", tier=MatchTier.EXACT, confidence=1.0,
-            kind="country",
+            name=self.country_name.get(cc, cc), latitude=lat, longitude=lon, country=cc, admin1=None,
+            precision=GeoPrecision.PROVINCE, gazetteer_id=self.country_gid.get(cc, f"country:{cc}"), tier=MatchTier.EXACT,
+            confidence=1.0, kind="country",
         )
 
     def candidates(self, name: str, focus_cc: str | None) -> list[tuple[int, MatchTier]]:
@@ -165,6 +174,8 @@ class Gazetteer:
     ) -> Place | None:
         if fold(name) in self.country_by_name:
             return self.country_place(self.country_by_name[fold(name)])
+        if fold(name) in DEMONYMS:  # "Turkish", "Syrian": the country, as geoparsing gold codes them
+            return self.country_place(DEMONYMS[fold(name)])
         designator: str | None = None
         cands = self.candidates(name, focus_cc)
         core, d = split_designator(name)
@@ -178,6 +189,12 @@ class Gazetteer:
             return None
         tier_score = {MatchTier.EXACT: 1.0, MatchTier.ALTERNATE: 0.8, MatchTier.NORMALISED: 0.7, MatchTier.FUZZY: 0.5}
         only_admin = all(self.entries[i].kind == "admin1" for i, _t in cands)
+        # a bare name prefers the town over an admin-1 unit named after it (Idlib city over Idlib governorate)
+        namesakes = {
+            (self.entries[i].cc, fold(self.entries[i].admin1)) for i, t in cands
+            if self.entries[i].kind == "town" and t in (MatchTier.EXACT, MatchTier.NORMALISED)
+            and (self.entries[i].pop >= 50_000 or fold(self.entries[i].admin1) == fold(split_designator(name)[0]))
+        }
         if only_admin and designator is None:
             designator = "admin1"  # "Helmand" names no town: it is the province
         best: tuple[float, int, MatchTier] | None = None
@@ -190,7 +207,7 @@ class Gazetteer:
             if e.curated:
                 s += 0.3
             if e.kind == "admin1":
-                s += 0.9 if designator == "admin1" else -0.5
+                s += 0.9 if designator == "admin1" else (-0.5 if (e.cc, fold(e.admin1)) in namesakes else 0.0)
             elif designator == "admin1":
                 s -= 0.3
             if (e.parent and fold(e.parent) in context_names) or (e.admin1 and fold(e.admin1) in context_names):
@@ -215,6 +232,25 @@ class Gazetteer:
             admin2=e.admin2 or None,
         )
 
+    def country_at(self, lat: float, lon: float) -> str | None:
+        """Country of the nearest gazetteer place to a point (within about 100 km), by 1-degree buckets."""
+        if self._buckets is None:
+            self._buckets = defaultdict(list)
+            for i, e in enumerate(self.entries):
+                if e.lat is not None and e.lon is not None and e.kind == "town":
+                    self._buckets[(int(math.floor(e.lat)), int(math.floor(e.lon)))].append(i)
+        best: tuple[float, str] | None = None
+        bi, bj = int(math.floor(lat)), int(math.floor(lon))
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for i in self._buckets.get((bi + di, bj + dj), ()):
+                    e = self.entries[i]
+                    assert e.lat is not None and e.lon is not None
+                    d = _km(lat, lon, e.lat, e.lon)
+                    if d <= 100 and (best is None or d < best[0]):
+                        best = (d, e.cc)
+        return best[1] if best else None
+
     def is_ambiguous(self, name: str) -> bool:
         """More than one candidate place for ``name`` (before any focus country)."""
         core, _d = split_designator(name)
@@ -235,6 +271,23 @@ def _deletes(key: str) -> set[str]:
 
 
 DEMONYMS = {
+    "french": "FR", "german": "DE", "british": "GB", "english": "GB", "spanish": "ES", "italian": "IT", "chinese": "CN",
+    "japanese": "JP", "indian": "IN", "canadian": "CA", "mexican": "MX", "cuban": "CU", "jordanian": "JO",
+    "egyptian": "EG", "kuwaiti": "KW", "qatari": "QA", "emirati": "AE", "bahraini": "BH", "omani": "OM",
+    "tunisian": "TN", "algerian": "DZ", "moroccan": "MA", "kenyan": "KE", "ugandan": "UG", "tanzanian": "TZ",
+    "cameroonian": "CM", "chadian": "TD", "mozambican": "MZ", "congolese": "CD", "rwandan": "RW", "burundian": "BI",
+    "eritrean": "ER", "djiboutian": "DJ", "bangladeshi": "BD", "sri lankan": "LK", "nepalese": "NP", "thai": "TH",
+    "filipino": "PH", "indonesian": "ID", "malaysian": "MY", "vietnamese": "VN", "korean": "KR", "north korean": "KP",
+    "south korean": "KR", "australian": "AU", "brazilian": "BR", "colombian": "CO", "venezuelan": "VE",
+    "argentine": "AR", "argentinian": "AR", "chilean": "CL", "peruvian": "PE", "haitian": "HT", "polish": "PL",
+    "dutch": "NL", "belgian": "BE", "swiss": "CH", "austrian": "AT", "swedish": "SE", "norwegian": "NO",
+    "danish": "DK", "finnish": "FI", "greek": "GR", "armenian": "AM", "azerbaijani": "AZ", "georgian": "GE",
+    "belarusian": "BY", "kazakh": "KZ", "uzbek": "UZ", "tajik": "TJ", "kyrgyz": "KG", "turkmen": "TM",
+    "ivorian": "CI", "senegalese": "SN", "ghanaian": "GH", "liberian": "LR", "sierra leonean": "SL",
+    "guinean": "GN", "mauritanian": "MR", "zimbabwean": "ZW", "zambian": "ZM", "south african": "ZA",
+    "irish": "IE", "portuguese": "PT", "hungarian": "HU", "romanian": "RO", "bulgarian": "BG", "serbian": "RS",
+    "croatian": "HR", "bosnian": "BA", "albanian": "AL", "nicaraguan": "NI", "honduran": "HN", "guatemalan": "GT",
+    "salvadoran": "SV",
     "syrian": "SY", "iraqi": "IQ", "yemeni": "YE", "afghan": "AF", "somali": "SO", "nigerian": "NG", "malian": "ML",
     "libyan": "LY", "sudanese": "SD", "south sudanese": "SS", "congolese": "CD", "ukrainian": "UA", "russian": "RU",
     "turkish": "TR", "israeli": "IL", "palestinian": "PS", "lebanese": "LB", "iranian": "IR", "saudi": "SA",
@@ -247,6 +300,9 @@ COUNTRY_ALIASES = {
     "turkey": "TR", "turkiye": "TR", "israel": "IL", "gaza": "PS", "west bank": "PS", "lebanon": "LB", "iran": "IR",
     "saudi arabia": "SA", "us": "US", "u s": "US", "united states": "US", "usa": "US", "america": "US", "uk": "GB",
     "britain": "GB", "united kingdom": "GB", "burkina faso": "BF", "niger": "NE", "myanmar": "MM", "burma": "MM",
+    "uae": "AE", "u a e": "AE", "dprk": "KP", "north korea": "KP", "south korea": "KR", "car": "CF", "ivory coast": "CI",
+    "holy see": "VA", "vatican": "VA", "czechia": "CZ", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "u k": "GB",
 }
 
 

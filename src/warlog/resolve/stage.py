@@ -84,7 +84,7 @@ class ResolveStage(Stage):
                 if role == "excluded" or gaz.is_ambiguous(text):
                     continue
                 p = gaz.resolve(text, cc, context)
-                if p is not None and p.latitude is not None and p.longitude is not None and p.kind != "admin1":
+                if p is not None and p.latitude is not None and p.longitude is not None and p.kind not in ("admin1", "country"):
                     anchors.append((p.latitude, p.longitude))
         anchor_t = tuple(anchors[:20])
         for m in doc.mentions:

@@ -289,7 +289,7 @@ DEMONYMS = {
     "croatian": "HR", "bosnian": "BA", "albanian": "AL", "nicaraguan": "NI", "honduran": "HN", "guatemalan": "GT",
     "salvadoran": "SV",
     "syrian": "SY", "iraqi": "IQ", "yemeni": "YE", "afghan": "AF", "somali": "SO", "nigerian": "NG", "malian": "ML",
-    "libyan": "LY", "sudanese": "SD", "south sudanese": "SS", "congolese": "CD", "ukrainian": "UA", "russian": "RU",
+    "libyan": "LY", "sudanese": "SD", "south sudanese": "SS", "ukrainian": "UA", "russian": "RU",
     "turkish": "TR", "israeli": "IL", "palestinian": "PS", "lebanese": "LB", "iranian": "IR", "saudi": "SA",
     "american": "US", "burkinabe": "BF", "nigerien": "NE", "ethiopian": "ET", "pakistani": "PK", "burmese": "MM",
     "kurdish": "SY", "damascene": "SY",

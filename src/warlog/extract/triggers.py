@@ -39,7 +39,7 @@ class TriggerHit:
 
 
 HYPOTHETICAL = re.compile(
-    r"\b(?:will|would|could|might|may|shall|poised to|set to|about to|prepar(?:e|es|ed|ing) (?:to|for)|gearing up for|"
+    r"\b(?:will|would|could|might|(?-i:may)|shall|poised to|set to|about to|prepar(?:e|es|ed|ing) (?:to|for)|gearing up for|"
     r"gear(?:s|ing)? up for|intends? to|intended to|plan(?:s|ned|ning)? (?:to|for)|threat(?:en|ens|ened) (?:to|with)|"
     r"vow(?:s|ed)? to|promis(?:e|es|ed) (?:to|further)|prelude to|warn(?:s|ed|ing)? (?:of|that|against)|fears? (?:of|that)|"
     r"expected to|likely to|to prevent|prevent(?:ed|ing)?|to stop|to avoid|call(?:s|ed)? for|demand(?:s|ed)? (?:that|an end)|"

@@ -203,7 +203,8 @@ class Gazetteer:
             s = tier_score[tier]
             s += min(math.log10(e.pop + 1) / 7.0, 1.0) * (0.3 if e.kind == "admin1" else 0.6)
             if focus_cc:
-                s += 0.8 if e.cc == focus_cc else -0.4
+                # outside the focus country only a name matched exactly stays in the running
+                s += 0.8 if e.cc == focus_cc else (-0.4 if tier == MatchTier.EXACT else -0.9)
             if e.curated:
                 s += 0.3
             if e.kind == "admin1":

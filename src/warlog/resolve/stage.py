@@ -36,6 +36,16 @@ def focus_country(doc: Doc) -> str | None:
                 place = gazetteer().resolve(text, None)
                 if place is not None and place.country and place.confidence >= 0.6:
                     votes[place.country] += 1.5
+    # domestic armed actors name their country ("the regime" -> SY); foreign forces (inter 8) do not
+    for mention in doc.mentions:
+        for actor in (mention.actor1, mention.actor2, *mention.other_actors):
+            if actor is not None and actor.country and actor.inter in (1, 2, 3):
+                votes[actor.country] += 0.75
+    # parent hints "(Idlib)", "(Mopti)" name the unit the place lies in
+    for hint in PAREN_HINT.findall(doc.clean_text):
+        place = gazetteer().resolve(hint, None)
+        if place is not None and place.country and place.kind == "admin1":
+            votes[place.country] += 1.0
     return max(votes, key=lambda k: votes[k]) if votes else None
 
 

@@ -62,7 +62,8 @@ def classify(sentence: str, start: int, end: int, prev: PlaceCandidate | None = 
 
 LOCATIVE = re.compile(
     r"\b(?:in|at|near|of|on|outside|around|from|into|across|toward|towards|hit|struck|shelled|pounded|targeted|"
-    r"bombed|stormed|entered|besieged|west|east|north|south)\s+(?:the\s+)?((?:al-|el-)?[A-Z][\w’'‘-]+(?:\s+(?:al-|el-)?[A-Z][\w’'‘-]+){0,2})"
+    r"bombed|stormed|entered|besieged|west|east|north|south|attacked|captured|recaptured|seized|raided|overran|"
+    r"control of|took over|village of|town of|city of|\()\s*(?:the\s+)?((?:al-|el-)?[A-Z][\w’'‘-]+(?:\s+(?:al-|el-)?[A-Z][\w’'‘-]+){0,2})"
 )
 NOT_PLACES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
@@ -77,6 +78,9 @@ def locative_candidates(sentence: str) -> list[tuple[int, int, str]]:
     out = []
     for m in LOCATIVE.finditer(sentence):
         words = m.group(1).split()
+        if len(words) == 1 and "-" in words[0] and not words[0].lower().startswith(("al-", "el-")):
+            head = words[0].split("-")[0]  # "Ghazni-Kabul highway": the first town of a road
+            out.append((m.start(1), m.start(1) + len(head), head))
         for n in range(len(words), 0, -1):
             name = " ".join(words[:n])
             if name.lower() in NOT_PLACES:

@@ -130,7 +130,13 @@ class ExtractStage(Stage):
             a1 = after.pop(0) if after and not civ_actor else None
         if a1 is not None:
             actor1 = _actor(a1, off)
-        if event_type in ("Protests", "Riots"):
+        if sub == "Excessive force against protesters":
+            # the force is the actor: state forces on protesters
+            prot = next((h for h in actor_hits if h.entry.kind == "protesters"), None)
+            force = next((h for h in actor_hits if h.entry.kind in ("state", "state_generic")), None)
+            actor1 = _actor(force, off) if force else actor1
+            actor2 = _actor(prot, off) if prot else Actor("Protesters", "protesters", 6, ActorMethod.DEFAULT)
+        elif event_type in ("Protests", "Riots"):
             prot = next((h for h in actor_hits if h.entry.kind in ("protesters", "rioters")), None)
             crowd = "Protesters" if event_type == "Protests" else "Rioters"
             actor1, actor2 = (

@@ -7,7 +7,7 @@ import dataclasses
 import re
 from collections import defaultdict
 
-from warlog.data import DatePrecision, DateSource, Doc, GeoPrecision, PubDateSource, Span
+from warlog.data import DatePrecision, DateSource, Doc, GeoPrecision, Place, PubDateSource, Span
 from warlog.pipeline.base import Stage
 from warlog.resolve import dates as dates_mod
 from warlog.resolve.geocode import COUNTRY_ALIASES, DEMONYMS, gazetteer
@@ -44,7 +44,7 @@ def focus_country(doc: Doc) -> str | None:
     # parent hints "(Idlib)", "(Mopti)" name the unit the place lies in
     for hint in PAREN_HINT.findall(doc.clean_text):
         place = gazetteer().resolve(hint, None)
-        if place is not None and place.country and place.kind == "admin1":
+        if place is not None and place.country and place.kind != "country":
             votes[place.country] += 1.0
     return max(votes, key=lambda k: votes[k]) if votes else None
 
@@ -72,6 +72,20 @@ def _with_designator(text: str, span: Span, name: str) -> str:
     if prv:
         return f"{prv.group(1)} of {name}"
     return name
+
+
+def _head_toponym(
+    name: str, cc: str | None, context: frozenset[str], anchors: tuple[tuple[float, float], ...]
+) -> Place | None:
+    """A quarter or suburb the gazetteer lacks ("Daraa al-Balad", "Kafr Nabl West"): its head town, coded near
+    (geo_precision 2), when that town is in the focus country and resolves confidently."""
+    words = name.split()
+    if cc is None or len(words) < 2:
+        return None
+    head = gazetteer().resolve(words[0], cc, context, anchors)
+    if head is None or head.country != cc or head.confidence < 0.6 or head.kind != "town":
+        return None
+    return dataclasses.replace(head, precision=max(head.precision, GeoPrecision.REGION), kind="near:town")
 
 
 class ResolveStage(Stage):
@@ -103,6 +117,8 @@ class ResolveStage(Stage):
                 if role == "excluded":
                     continue
                 place = gaz.resolve(_with_designator(doc.clean_text, span, text), cc, context, anchor_t)
+                if place is None:
+                    place = _head_toponym(text, cc, context, anchor_t)  # "Daraa al-Balad" -> near Daraa
                 if place is None:
                     self.stats.counters["geo_abstain"] += 1
                     continue

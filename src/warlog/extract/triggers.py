@@ -90,9 +90,10 @@ def is_scare_quoted(sentence: str, start: int, end: int) -> bool:
     return start > 0 and end < len(sentence) and sentence[start - 1] in OPEN_QUOTE and sentence[end] in CLOSE_QUOTE
 
 
-def find_triggers(sentence: str) -> list[TriggerHit]:
-    """All surviving trigger hits in a sentence, best (highest priority, then earliest) first."""
-    if not prefilter().search(sentence):
+def find_triggers(sentence: str, use_prefilter: bool = True) -> list[TriggerHit]:
+    """All surviving trigger hits in a sentence, best (highest priority, then earliest) first. The prefilter (one
+    alternation of every rule) skips sentences no rule can match; ``use_prefilter=False`` tries every rule."""
+    if use_prefilter and not prefilter().search(sentence):
         return []
     hits: list[TriggerHit] = []
     taken: list[tuple[int, int]] = []

@@ -88,6 +88,8 @@ class Gazetteer:
         self.country_point: dict[str, tuple[float, float]] = {}
         self._fuzzy: dict[str, dict[str, list[int]]] = {}
         self._buckets: dict[tuple[int, int], list[int]] | None = None
+        self.entry_nkeys: list[tuple[str, ...]] = []
+        self.by_cc: dict[str, list[int]] = defaultdict(list)
         with gzip.open(asset_path("gazetteer.tsv.gz"), "rt", encoding="utf-8") as fh:
             next(fh)
             for line in fh:
@@ -109,8 +111,11 @@ class Gazetteer:
                 self.exact[fold(name)].append(i)
                 for k in fkeys.split("|") if fkeys else ():
                     self.alt[k].append(i)
-                for k in nkeys.split("|") if nkeys else ():
+                keys = tuple(nkeys.split("|")) if nkeys else ()
+                for k in keys:
                     self.norm[k].append(i)
+                self.entry_nkeys.append(keys)
+                self.by_cc[cc].append(i)
         for alias, cc in COUNTRY_ALIASES.items():
             self.country_by_name[alias] = cc
 
@@ -147,18 +152,12 @@ class Gazetteer:
 
     def _fuzzy_lookup(self, key: str, cc: str) -> list[int]:
         idx = self._fuzzy.get(cc)
-        if idx is None:
+        if idx is None:  # built once per country, from that country's entries only
             idx = defaultdict(list)
-            for i, e in enumerate(self.entries):
-                if e.cc == cc:
-                    k = normalise(e.name)
+            for i in self.by_cc.get(cc, ()):
+                for k in {normalise(self.entries[i].name), *self.entry_nkeys[i]}:
                     for d in _deletes(k):
                         idx[d].append(i)
-            for k, ids in list(self.norm.items()):
-                for i in ids:
-                    if self.entries[i].cc == cc:
-                        for d in _deletes(k):
-                            idx[d].append(i)
             self._fuzzy[cc] = idx
         out: list[int] = []
         for d in _deletes(key) | {key[:-1] if key.endswith("s") else key}:

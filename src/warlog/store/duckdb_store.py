@@ -121,58 +121,31 @@ class Store:
     # ---- writes -----------------------------------------------------------------------------------------
     def write_batch(self, docs: Sequence[Doc], rejects: Sequence[Reject], run_id: str) -> int:
         """Write a processed batch in one transaction; returns the number of events written."""
-        n_events = 0
+        rows = batch_rows(docs, rejects, run_id)
+        self.write_rows(rows)
+        return len(rows["events"])
+
+    def write_rows(self, rows: dict[str, list[list[Any]]]) -> None:
+        """Insert table rows (as built by ``batch_rows``) in one transaction. A document written again (a new
+        pipeline version, or a shard loaded twice) replaces its derived rows; everything else is insert-or-ignore,
+        so writing the same rows twice changes nothing."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for doc in docs:
-                self._write_doc(doc, run_id)
-                n_events += len(doc.events)
-            for r in rejects:
-                self.add_reject(r, run_id, commit=False)
+            for aid in {r[0] for r in rows.get("docs", [])}:
+                for t in ("claims", "events", "docs"):
+                    self.con.execute(f"DELETE FROM {t} WHERE article_id = ?", [aid])
+            for table in ("articles", "docs", "events", "claims", "rejects"):
+                cols = TABLE_COLUMNS[table]
+                sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) ON CONFLICT DO NOTHING"
+                for r in rows.get(table, []):
+                    self.con.execute(sql, r)
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
             raise
-        return n_events
 
-    def _write_doc(self, doc: Doc, run_id: str) -> None:
-        a = doc.article
-        self.con.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [a.article_id, a.source_path, a.record_index, a.url, a.title, a.published, a.is_html, a.raw_text, run_id],
-        )
-        # a reprocessed document (new pipeline version) replaces its derived rows
-        self.con.execute("DELETE FROM claims WHERE article_id = ?", [a.article_id])
-        self.con.execute("DELETE FROM events WHERE article_id = ?", [a.article_id])
-        self.con.execute("DELETE FROM docs WHERE article_id = ?", [a.article_id])
-        w = doc.pub_window
-        self.con.execute(
-            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [a.article_id, doc.clean_text, json.dumps(doc.offset_map), doc.meta.get("text_base"), doc.pub_date,
-             doc.pub_date_source.value, w[0] if w else None, w[1] if w else None, doc.meta.get("focus_country"),
-             doc.meta.get("episode"), len(doc.sentences), len(doc.mentions), PIPELINE_VERSION, run_id],
-        )
-        for ev in doc.events:
-            self.con.execute(
-                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))}) "
-                "ON CONFLICT DO NOTHING",
-                event_row(ev, run_id),
-            )
-            for c in ev.claims:
-                cid = content_hash(f"{ev.event_id}|{c.source}|{c.kind}|{c.span.start}|{c.span.end}")
-                q = c.value
-                self.con.execute(
-                    "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [cid, ev.event_id, a.article_id, c.kind, c.source, c.via, c.text, c.span.start, c.span.end,
-                     q.low if q else None, q.best if q else None, q.high if q else None, c.civilian],
-                )
-
-    def add_reject(self, r: Reject, run_id: str, commit: bool = True) -> None:
-        rid = content_hash(f"{r.source_path}|{r.record_index}|{r.stage}|{r.reason}|{r.content_hash}")
-        self.con.execute(
-            "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [rid, r.source_path, r.record_index, r.stage, r.code, r.reason, r.content_hash, run_id, dt.datetime.now()],
-        )
+    def add_reject(self, r: Reject, run_id: str) -> None:
+        self.write_rows({"rejects": [reject_row(r, run_id)]})
 
     # ---- reads ------------------------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -185,6 +158,56 @@ class Store:
         for t in ("articles", "docs", "events", "claims", "rejects", "runs"):
             out[t] = int(self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
         return out
+
+
+ARTICLE_COLUMNS = ["article_id", "source_path", "record_index", "url", "title", "published", "is_html", "raw_text", "first_run"]
+DOC_COLUMNS = [
+    "article_id", "clean_text", "offset_map", "text_base", "pub_date", "pub_date_source", "pub_window_start",
+    "pub_window_end", "focus_country", "episode", "n_sentences", "n_mentions", "pipeline_version", "run_id",
+]
+CLAIM_COLUMNS = [
+    "claim_id", "event_id", "article_id", "kind", "source", "via", "text", "span_start", "span_end", "low", "best",
+    "high", "civilian",
+]
+REJECT_COLUMNS = ["reject_id", "source_path", "record_index", "stage", "code", "reason", "content_hash", "run_id", "rejected_at"]
+TABLE_COLUMNS = {
+    "articles": ARTICLE_COLUMNS, "docs": DOC_COLUMNS, "events": EVENT_COLUMNS, "claims": CLAIM_COLUMNS,
+    "rejects": REJECT_COLUMNS,
+}
+
+
+def batch_rows(docs: Sequence[Doc], rejects: Sequence[Reject], run_id: str) -> dict[str, list[list[Any]]]:
+    """Every table row a processed batch produces: the one place that maps records to the schema (used by the
+    store and by shard writers of distributed executors)."""
+    out: dict[str, list[list[Any]]] = {t: [] for t in TABLE_COLUMNS}
+    for doc in docs:
+        a = doc.article
+        out["articles"].append(
+            [a.article_id, a.source_path, a.record_index, a.url, a.title, a.published, a.is_html, a.raw_text, run_id]
+        )
+        w = doc.pub_window
+        out["docs"].append(
+            [a.article_id, doc.clean_text, json.dumps(doc.offset_map), doc.meta.get("text_base"), doc.pub_date,
+             doc.pub_date_source.value, w[0] if w else None, w[1] if w else None, doc.meta.get("focus_country"),
+             doc.meta.get("episode"), len(doc.sentences), len(doc.mentions), PIPELINE_VERSION, run_id]
+        )
+        for ev in doc.events:
+            out["events"].append(event_row(ev, run_id))
+            for c in ev.claims:
+                cid = content_hash(f"{ev.event_id}|{c.source}|{c.kind}|{c.span.start}|{c.span.end}")
+                q = c.value
+                out["claims"].append(
+                    [cid, ev.event_id, a.article_id, c.kind, c.source, c.via, c.text, c.span.start, c.span.end,
+                     q.low if q else None, q.best if q else None, q.high if q else None, c.civilian]
+                )
+    for r in rejects:
+        out["rejects"].append(reject_row(r, run_id))
+    return out
+
+
+def reject_row(r: Reject, run_id: str) -> list[Any]:
+    rid = content_hash(f"{r.source_path}|{r.record_index}|{r.stage}|{r.reason}|{r.content_hash}")
+    return [rid, r.source_path, r.record_index, r.stage, r.code, r.reason, r.content_hash, run_id, dt.datetime.now()]
 
 
 def event_row(ev: Event, run_id: str) -> list[Any]:

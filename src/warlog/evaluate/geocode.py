@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import statistics
 import xml.etree.ElementTree as ET
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,16 +129,16 @@ def evaluate_geocode(path: Path) -> GeocodeEval:
     gaz = gazetteer()
     ev = GeocodeEval(corpus, path)
     for doc in docs:
-        votes: Counter[str] = Counter()
+        votes: dict[str, float] = {}
         for t in doc.toponyms:
             cc = gaz.country_of(t.name)
             if cc:
-                votes[cc] += 1
+                votes[cc] = votes.get(cc, 0.0) + 1.0
             else:
                 p = gaz.resolve(t.name, None)
                 if p is not None and p.country and p.confidence >= 0.6:
-                    votes[p.country] += 1.5
-        focus = votes.most_common(1)[0][0] if votes else None
+                    votes[p.country] = votes.get(p.country, 0.0) + 1.5
+        focus = max(votes, key=lambda k: votes[k]) if votes else None
         context = frozenset([fold(t.name) for t in doc.toponyms] + [fold(h) for h in PAREN_HINT.findall(doc.text)])
         anchors: list[tuple[float, float]] = []
         for t in doc.toponyms:
@@ -165,7 +164,7 @@ def evaluate_geocode(path: Path) -> GeocodeEval:
                 same = gaz.country_at(t.lat, t.lon) == p.country  # a country named, gold gives a point inside it
             # the same GeoNames entity is a hit whatever point each side uses for a country or state
             ev.distances.append(0.0 if same else haversine_km(t.lat, t.lon, p.latitude, p.longitude))
-            ev.exact += same
+            ev.exact += int(same)
     return ev
 
 

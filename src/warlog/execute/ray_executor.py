@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from warlog.execute.local import RunSummary
 from warlog.execute.shards import ShardResult, load_shards, plan_shards, process_shard
@@ -46,7 +47,7 @@ def run_ray(
         status = "failed"
         results: list[ShardResult] = []
         try:
-            task = ray.remote(num_cpus=cpus_per_task)(process_shard)
+            task: Any = ray.remote(num_cpus=cpus_per_task)(process_shard)
             refs = [
                 task.remote(f"shard-{i:05d}", [str(f) for f in shard], str(out), run_id, batch_size)
                 for i, shard in enumerate(shards)

@@ -43,3 +43,9 @@ class EvalFormatError(WarlogError):
     """An evaluation file does not have the expected columns."""
 
     code = "W401"
+
+
+class ReviewError(WarlogError):
+    """A review action is invalid (unknown event, field or value, missing author)."""
+
+    code = "W501"

@@ -109,3 +109,14 @@ def test_geocode_cli_bad_xml(tmp_path: Path) -> None:
     bad.write_text("<articles><article>", encoding="utf-8")
     r = CliRunner().invoke(app, ["eval", "geocode", str(bad)])
     assert r.exit_code == 2 and "W401" in r.output and "broken.xml" in r.output
+
+
+def test_dedupe_eval_floor() -> None:
+    from warlog.evaluate.dedupe import evaluate_dedupe, score
+
+    res = evaluate_dedupe(asset_path("eval/dedupe"))
+    assert res.n_articles == 13
+    assert res.pairwise[2] >= 0.9 and res.bcubed[2] >= 0.9, res.render()  # measured 1.000 / 1.000
+    # the scorer itself
+    pw, bc = score({"a": "x", "b": "x", "c": "y"}, {"a": "1", "b": "2", "c": "2"})
+    assert pw == (0.0, 0.0, 0.0) and round(bc[0], 3) == round((1 + 0.5 + 0.5) / 3, 3)

@@ -251,6 +251,104 @@ def eval_geocode(
         _fail(exc)
 
 
+@eval_app.command("dedupe")
+def eval_dedupe(
+    folder: Path | None = typer.Argument(None, help="Folder of articles with gold.json (default: the bundled labelled set)."),
+) -> None:
+    """Pairwise and B-cubed P/R/F1 of cross-article clustering on a labelled set of articles."""
+    from warlog.assets import asset_path
+    from warlog.evaluate.dedupe import evaluate_dedupe
+
+    folder = folder or asset_path("eval/dedupe")
+    if not (folder / "gold.json").is_file():
+        err.print(f"[bold red]error[/] [W401] {folder}: no gold.json")
+        raise typer.Exit(2)
+    try:
+        typer.echo(evaluate_dedupe(folder).render())
+    except WarlogError as exc:
+        _fail(exc)
+
+
+review_app = typer.Typer(no_args_is_help=True, help="The analyst review loop: confirm, correct, reject, merge, split.")
+app.add_typer(review_app, name="review")
+
+
+def _review(db: Path, **kw: object) -> None:
+    from warlog.dedupe.cluster import recluster
+    from warlog.store.duckdb_store import Store
+    from warlog.store.review import Review, add_review
+
+    try:
+        with Store(db) as store:
+            r = add_review(store, Review(review_id="", **kw))  # type: ignore[arg-type]
+            recluster(store)
+    except WarlogError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"review {r.review_id}: {r.action} {r.event_id}" + (f" {r.field}={r.value}" if r.field else "")
+               + (f" with {r.other_event_id}" if r.other_event_id else "") + f" by {r.author}")
+
+
+AUTHOR = typer.Option(..., "--author", help="Who made the decision (stored with the time).")
+DB_OPT = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB database file.")
+
+
+@review_app.command("confirm")
+def review_confirm(event_id: str, author: str = AUTHOR, note: str | None = typer.Option(None), db: Path = DB_OPT) -> None:
+    """Mark an event as checked and right."""
+    _review(db, event_id=event_id, action="confirm", author=author, note=note)
+
+
+@review_app.command("reject")
+def review_reject(event_id: str, author: str = AUTHOR, note: str | None = typer.Option(None), db: Path = DB_OPT) -> None:
+    """Mark an event as wrong: it leaves exports, clusters and the map (its rows stay, with the review)."""
+    _review(db, event_id=event_id, action="reject", author=author, note=note)
+
+
+@review_app.command("correct")
+def review_correct(
+    event_id: str,
+    field: str = typer.Argument(..., help="event_type, sub_event_type, actor1, actor2, location, latitude, longitude, "
+                                "geo_precision, fatalities_low/best/high, civilian_fatalities, event_date, admin1, country"),
+    value: str = typer.Argument(..., help="The right value."),
+    author: str = AUTHOR, note: str | None = typer.Option(None), db: Path = DB_OPT,
+) -> None:
+    """Correct one field. Actor and location corrections also teach the next runs (learned aliases)."""
+    _review(db, event_id=event_id, action="correct", field=field, value=value, author=author, note=note)
+
+
+@review_app.command("merge")
+def review_merge(event_id: str, other_event_id: str, author: str = AUTHOR, note: str | None = typer.Option(None),
+                 db: Path = DB_OPT) -> None:
+    """Two events are one: always cluster them together."""
+    _review(db, event_id=event_id, other_event_id=other_event_id, action="merge", author=author, note=note)
+
+
+@review_app.command("split")
+def review_split(event_id: str, other_event_id: str, author: str = AUTHOR, note: str | None = typer.Option(None),
+                 db: Path = DB_OPT) -> None:
+    """Two events are distinct: never cluster them together."""
+    _review(db, event_id=event_id, other_event_id=other_event_id, action="split", author=author, note=note)
+
+
+@app.command()
+def clusters(db: Path = DB_OPT, limit: int = typer.Option(50, min=1)) -> None:
+    """List event clusters (one row per real-world event, with its source count)."""
+    from warlog.store.duckdb_store import Store
+
+    with Store(db, read_only=True) as store:
+        rows = store.query(
+            "SELECT cluster_id, date_start, date_end, sub_event_type, location, country, fatalities_low, "
+            "fatalities_best, fatalities_high, n_events, source_count FROM clusters "
+            "ORDER BY date_start NULLS LAST, cluster_id LIMIT ?", [limit])
+    t = Table("cluster", "dates", "sub-type", "location", "killed low/best/high", "events", "sources")
+    for r in rows:
+        t.add_row(r["cluster_id"][:10], f"{r['date_start']}..{r['date_end']}", r["sub_event_type"] or "",
+                  f"{r['location']} ({r['country']})", f"{r['fatalities_low']}/{r['fatalities_best']}/{r['fatalities_high']}",
+                  str(r["n_events"]), str(r["source_count"]))
+    Console().print(t)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -25,6 +25,7 @@ class RunSummary:
     skipped: int = 0
     events: int = 0
     rejects: int = 0
+    clusters: int = 0
     reject_reasons: list[str] = field(default_factory=list)
     stats: list[dict[str, object]] = field(default_factory=list)
 
@@ -42,6 +43,7 @@ def run_paths(
     files = list(iter_files(paths))
     pipeline = default_pipeline()
     with Store(db) as store:
+        apply_learned(store)
         run_id = store.start_run([str(p) for p in paths])
         summary = RunSummary(run_id)
         status = "failed"
@@ -72,6 +74,9 @@ def run_paths(
             _flush(store, pipeline, batch, pending_rejects, run_id, summary)
             if on_file and last_path is not None:
                 on_file(1)
+            from warlog.dedupe.cluster import recluster
+
+            summary.clusters = len(recluster(store).clusters)
             status = "completed"
         except KeyboardInterrupt:
             status = "interrupted"
@@ -80,6 +85,18 @@ def run_paths(
             summary.stats = pipeline.stats()
             store.finish_run(run_id, status, summary.counts(), summary.stats)
     return summary
+
+
+def apply_learned(store: Store) -> dict[str, int]:
+    """Load the analysts' lexicon additions (store.review) into actor matching and the gazetteer."""
+    from warlog.extract.actors import register_aliases
+    from warlog.resolve.geocode import gazetteer
+    from warlog.store.review import lexicon_additions
+
+    add = lexicon_additions(store)
+    n_actor = register_aliases(add.get("actor", {}))
+    n_place = sum(gazetteer().add_alias(a, v) for a, v in add.get("place", {}).items())
+    return {"actor": n_actor, "place": n_place}
 
 
 def _flush(

@@ -47,13 +47,18 @@ def run_ray(
         status = "failed"
         results: list[ShardResult] = []
         try:
+            from warlog.dedupe.cluster import recluster
+            from warlog.store.review import lexicon_additions
+
+            learned = lexicon_additions(store)
             task: Any = ray.remote(num_cpus=cpus_per_task)(process_shard)
             refs = [
-                task.remote(f"shard-{i:05d}", [str(f) for f in shard], str(out), run_id, batch_size)
+                task.remote(f"shard-{i:05d}", [str(f) for f in shard], str(out), run_id, batch_size, learned)
                 for i, shard in enumerate(shards)
             ]
             results = list(ray.get(refs))
             load_shards(store, out)  # the single writer step
+            summary.clusters = len(recluster(store).clusters)
             for r in results:
                 summary.articles += r.articles
                 summary.events += r.events

@@ -49,8 +49,18 @@ def plan_shards(files: Sequence[Path], n_shards: int) -> list[list[Path]]:
     return [s for s in shards if s]
 
 
-def process_shard(shard_id: str, files: Sequence[str], out_dir: str, run_id: str, batch_size: int = 32) -> ShardResult:
+def process_shard(
+    shard_id: str, files: Sequence[str], out_dir: str, run_id: str, batch_size: int = 32,
+    learned: dict[str, dict[str, str]] | None = None,
+) -> ShardResult:
+    from warlog.extract.actors import register_aliases
     from warlog.pipeline.default import default_pipeline
+    from warlog.resolve.geocode import gazetteer
+
+    if learned:  # analysts' lexicon additions, read by the driver from the store
+        register_aliases(learned.get("actor", {}))
+        for alias, value in learned.get("place", {}).items():
+            gazetteer().add_alias(alias, value)
 
     folder = Path(out_dir) / shard_id
     if (folder / MARKER).is_file():

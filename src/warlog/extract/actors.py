@@ -42,9 +42,31 @@ class ActorHit:
     entry: ActorEntry
 
 
+_LEARNED: dict[str, str] = {}  # alias -> actor name, from analysts' corrections (store.review)
+
+
+def register_aliases(aliases: dict[str, str]) -> int:
+    """Add learned aliases ("Ansar al-Din Front" -> "JNIM: ...") for the rest of the process; returns how many
+    were new. Names the lexicon does not know become actors of their own (inter code of the closest kind: 3)."""
+    new = {a: n for a, n in aliases.items() if _LEARNED.get(a) != n}
+    if new:
+        _LEARNED.update(new)
+        _index.cache_clear()
+    return len(new)
+
+
 @lru_cache(maxsize=1)
 def _index() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, ActorEntry]]:
-    lex = load_json("actor_lexicon.json")["actors"]
+    lex = list(load_json("actor_lexicon.json")["actors"])
+    known = {a["name"]: a for a in lex}
+    for alias, name in _LEARNED.items():
+        base = known.get(name)
+        if base is None:
+            base = {"name": name, "inter": 3, "aliases": [], "country": None, "kind": "learned"}
+            known[name] = base
+            lex.append(base)
+        base = dict(base)
+        lex.append({**base, "aliases": [alias]})
     by_alias: dict[str, ActorEntry] = {}
     sensitive: list[str] = []
     insensitive: list[str] = []

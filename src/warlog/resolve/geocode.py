@@ -89,6 +89,7 @@ class Gazetteer:
         self._fuzzy: dict[str, dict[str, list[int]]] = {}
         self._buckets: dict[tuple[int, int], list[int]] | None = None
         self.entry_nkeys: list[tuple[str, ...]] = []
+        self.learned: dict[str, int] = {}
         self.by_cc: dict[str, list[int]] = defaultdict(list)
         with gzip.open(asset_path("gazetteer.tsv.gz"), "rt", encoding="utf-8") as fh:
             next(fh)
@@ -176,6 +177,13 @@ class Gazetteer:
         if fold(name) in DEMONYMS:  # "Turkish", "Syrian": the country, as geoparsing gold codes them
             return self.country_place(DEMONYMS[fold(name)])
         designator: str | None = None
+        if fold(name) in self.learned:
+            e = self.entries[self.learned[fold(name)]]
+            return Place(
+                name=e.name, latitude=e.lat, longitude=e.lon, country=e.cc, admin1=e.admin1 or None,
+                precision=PRECISION.get(e.precision, GeoPrecision.TOWN), gazetteer_id=e.gid, tier=MatchTier.ALTERNATE,
+                confidence=1.0, kind=e.kind, admin2=e.admin2 or None,
+            )
         cands = self.candidates(name, focus_cc)
         core, d = split_designator(name)
         if d is not None and core != name:
@@ -203,7 +211,7 @@ class Gazetteer:
             s += min(math.log10(e.pop + 1) / 7.0, 1.0) * (0.3 if e.kind == "admin1" else 0.6)
             if focus_cc:
                 # outside the focus country only a name matched exactly stays in the running
-                s += 0.8 if e.cc == focus_cc else (-0.4 if tier == MatchTier.EXACT else -0.9)
+                s += 0.8 if e.cc == focus_cc else (-0.4 if tier == MatchTier.EXACT else -0.7)
             if e.curated:
                 s += 0.3
             if e.kind == "admin1":
@@ -220,6 +228,8 @@ class Gazetteer:
         assert best is not None
         score, i, tier = best
         conf = max(0.0, min(1.0, score / 2.5))
+        if len(cands) == 1 and tier in (MatchTier.EXACT, MatchTier.ALTERNATE) and (not focus_cc or self.entries[i].cc == focus_cc):
+            conf = max(conf, 0.5)  # the only place of that name (GeoNames lacks many populations)
         if conf < ABSTAIN:
             return None
         e = self.entries[i]
@@ -231,6 +241,19 @@ class Gazetteer:
             precision=precision, gazetteer_id=e.gid, tier=tier, confidence=round(conf, 3), kind=e.kind,
             admin2=e.admin2 or None,
         )
+
+    def add_alias(self, alias: str, place_name: str) -> bool:
+        """Teach the gazetteer that ``alias`` names the place called ``place_name`` (an analyst's location
+        correction); the best-known place of that name is taken. Returns False when no such place exists."""
+        ids = self.exact.get(fold(place_name)) or self.alt.get(fold(place_name)) or []
+        if not ids:
+            return False
+        best = max(ids, key=lambda i: (self.entries[i].curated, self.entries[i].pop))
+        key = fold(alias)
+        if best not in self.alt[key]:
+            self.alt[key].insert(0, best)
+        self.learned[key] = best
+        return True
 
     def country_at(self, lat: float, lon: float) -> str | None:
         """Country of the nearest gazetteer place to a point (within about 100 km), by 1-degree buckets."""

@@ -23,8 +23,8 @@ def focus_country(doc: Doc) -> str | None:
     votes: defaultdict[str, float] = defaultdict(float)
     for m in _COUNTRY_WORDS.finditer(doc.clean_text):
         cc = gazetteer().country_of(m.group(1))
-        if cc:  # a country name counts fully, a demonym ("Russian warplanes") half
-            votes[cc] += 1.0 if fold(m.group(1)) in COUNTRY_ALIASES else 0.5
+        if cc:  # a country name counts fully, a demonym ("Russian warplanes", "the Turkish ministry") little
+            votes[cc] += 1.0 if fold(m.group(1)) in COUNTRY_ALIASES else 0.3
     for mention in doc.mentions:
         for _span, text, role in mention.place_candidates:
             if role == "excluded":
@@ -34,8 +34,8 @@ def focus_country(doc: Doc) -> str | None:
                 votes[cc] += 1
             else:
                 place = gazetteer().resolve(text, None)
-                if place is not None and place.country and place.confidence >= 0.6:
-                    votes[place.country] += 1.5
+                if place is not None and place.country:
+                    votes[place.country] += 1.5 * place.confidence
     # domestic armed actors name their country ("the regime" -> SY); foreign forces (inter 8) do not
     for mention in doc.mentions:
         for actor in (mention.actor1, mention.actor2, *mention.other_actors):

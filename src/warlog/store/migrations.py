@@ -46,4 +46,28 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX claims_event ON claims(event_id);
         """,
     ),
+    (
+        "0002_clusters_reviews_admin2",
+        """
+        ALTER TABLE events ADD COLUMN admin2 VARCHAR;
+        CREATE TABLE clusters (
+            cluster_id VARCHAR PRIMARY KEY, date_start DATE, date_end DATE, event_type VARCHAR, sub_event_type VARCHAR,
+            actor1 VARCHAR, actor2 VARCHAR, location VARCHAR, admin1 VARCHAR, country VARCHAR, latitude DOUBLE,
+            longitude DOUBLE, geo_precision INTEGER, fatalities_low INTEGER, fatalities_best INTEGER,
+            fatalities_high INTEGER, civilian_fatalities INTEGER, n_events INTEGER, source_count INTEGER,
+            updated_at TIMESTAMP
+        );
+        CREATE TABLE cluster_members (event_id VARCHAR PRIMARY KEY, cluster_id VARCHAR, score DOUBLE);
+        CREATE INDEX cluster_members_cluster ON cluster_members(cluster_id);
+        CREATE TABLE reviews (
+            review_id VARCHAR PRIMARY KEY, event_id VARCHAR, other_event_id VARCHAR, action VARCHAR, field VARCHAR,
+            value VARCHAR, author VARCHAR, note VARCHAR, created_at TIMESTAMP
+        );
+        CREATE INDEX reviews_event ON reviews(event_id);
+        CREATE TABLE lexicon_additions (
+            kind VARCHAR, alias VARCHAR, value VARCHAR, review_id VARCHAR, created_at TIMESTAMP,
+            PRIMARY KEY (kind, alias)
+        );
+        """,
+    ),
 ]

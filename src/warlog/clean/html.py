@@ -10,6 +10,7 @@ The first non-empty result wins; ``method`` says which one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from warlog.errors import IngestError
@@ -81,4 +82,23 @@ def extract_html(html: str, path: str) -> HtmlText:
         result = _paragraphs(html)
     if result is None or not result.text.strip():
         raise IngestError("HTML contains no extractable main text", path)
+    if result.date is None:
+        result.date = meta_date(html)
     return result
+
+
+META_DATE = re.compile(
+    r"<meta\s[^>]*(?:property|name|itemprop)\s*=\s*[\"'](?:article:published_time|og:published_time|datePublished|"
+    r"pubdate|publishdate|date|dc\.date|DC\.date\.issued|sailthru\.date|parsely-pub-date)[\"'][^>]*content\s*=\s*"
+    r"[\"'](\d{4}-\d{2}-\d{2})|<time\s[^>]*datetime\s*=\s*[\"'](\d{4}-\d{2}-\d{2})",
+    re.I,
+)
+
+
+def meta_date(html: str) -> dt.date | None:
+    """The publication date of the page's own metadata (``article:published_time``, ``datePublished``,
+    ``<time datetime>``): the fallback when the extractor gave none."""
+    m = META_DATE.search(html[:200_000])
+    if not m:
+        return None
+    return _date(m.group(1) or m.group(2))

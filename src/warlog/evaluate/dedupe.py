@@ -31,8 +31,8 @@ class DedupeEval:
         lines = [f"dedupe evaluation on {self.path}: {self.n_articles} articles, {len(set(self.gold.values()))} gold events, "
                  f"{len(set(self.predicted.values()))} predicted clusters"]
         by_pred: dict[str, list[str]] = {}
-        for f, c in sorted(self.predicted.items()):
-            by_pred.setdefault(c, []).append(f"{f} [{self.gold[f]}]")
+        for name, c in sorted(self.predicted.items()):
+            by_pred.setdefault(c, []).append(f"{name} [{self.gold[name]}]")
         for c, fs in sorted(by_pred.items()):
             lines.append(f"  cluster {c[:8]}: " + ", ".join(fs))
         p, r, f = self.pairwise

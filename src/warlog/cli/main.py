@@ -79,16 +79,20 @@ def run(
 @app.command()
 def export(
     db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB database file."),
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl or csv."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv (with evidence), acled (ACLED columns), ucdp "
+                                                      "(one row per cluster), geojson or parquet."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output file (default: standard output)."),
 ) -> None:
     """Write stored events with their evidence spans, claims and sources."""
     from warlog.store.duckdb_store import Store
     from warlog.store.export import export_events
 
-    if fmt not in ("jsonl", "csv"):
-        err.print(f"[bold red]error[/] unknown format {fmt!r}: use jsonl or csv")
+    if fmt not in ("jsonl", "csv", "acled", "ucdp", "geojson", "parquet"):
+        err.print(f"[bold red]error[/] unknown format {fmt!r}: use jsonl, csv, acled, ucdp, geojson or parquet")
         raise typer.Exit(2)
+    if fmt in ("acled", "ucdp", "geojson", "parquet"):
+        _export_standard(db, fmt, out)
+        return
     if not db.exists():
         err.print(f"[bold red]error[/] [W301] {db}: no such database (run `warlog run PATH --db {db}` first)")
         raise typer.Exit(2)
@@ -103,6 +107,39 @@ def export(
         _fail(exc)
         return
     err.print(f"exported {n} events")
+
+
+def _export_standard(db: Path, fmt: str, out: Path | None) -> None:
+    import json
+
+    from warlog.store import formats
+    from warlog.store.duckdb_store import Store
+
+    if not db.exists():
+        err.print(f"[bold red]error[/] [W301] {db}: no such database")
+        raise typer.Exit(2)
+    if fmt == "parquet" and out is None:
+        err.print("[bold red]error[/] parquet needs --out FILE")
+        raise typer.Exit(2)
+    with Store(db, read_only=True) as store:
+        if fmt == "parquet":
+            assert out is not None
+            n = formats.write_parquet(store, out)
+        else:
+            fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+            try:
+                if fmt == "acled":
+                    n = formats.write_csv(formats.acled_rows(store), formats.ACLED_COLUMNS, fh)
+                elif fmt == "ucdp":
+                    n = formats.write_csv(formats.ucdp_rows(store), formats.UCDP_COLUMNS, fh)
+                else:
+                    gj = formats.geojson(store)
+                    json.dump(gj, fh, ensure_ascii=False)
+                    n = len(gj["features"])
+            finally:
+                if out:
+                    fh.close()
+    err.print(f"exported {n} rows ({fmt})")
 
 
 @app.command()
@@ -347,6 +384,26 @@ def clusters(db: Path = DB_OPT, limit: int = typer.Option(50, min=1)) -> None:
                   f"{r['location']} ({r['country']})", f"{r['fatalities_low']}/{r['fatalities_best']}/{r['fatalities_high']}",
                   str(r["n_events"]), str(r["source_count"]))
     Console().print(t)
+
+
+@app.command()
+def serve(
+    db: Path = DB_OPT,
+    port: int = typer.Option(8765, min=1, max=65535),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on (127.0.0.1: this machine only)."),
+    token: str | None = typer.Option(None, envvar="WARLOG_TOKEN", help="Allow review actions with this bearer token "
+                                     "(read-only without one)."),
+) -> None:
+    """Serve the REST API (/api, OpenAPI at /docs) and the web map, timeline and event pages."""
+    import uvicorn
+
+    from warlog.serve.app import create_app
+
+    if not db.exists():
+        err.print(f"[bold red]error[/] [W301] {db}: no such database (run `warlog run PATH --db {db}` first)")
+        raise typer.Exit(2)
+    err.print(f"warlog serving {db} on http://{host}:{port} ({'reviews allowed with token' if token else 'read-only'})")
+    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
 
 
 def main() -> None:  # pragma: no cover

@@ -155,7 +155,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         out = {}
-        for t in ("articles", "docs", "events", "claims", "rejects", "runs"):
+        for t in ("articles", "docs", "events", "claims", "rejects", "runs", "clusters", "reviews"):
             out[t] = int(self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
         return out
 

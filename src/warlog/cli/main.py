@@ -206,6 +206,20 @@ def bench(
     typer.echo(run_bench(source, sc, naive_limit=naive_limit, batch_size=batch_size).render())
 
 
+@app.command()
+def fuzz(
+    seconds: float = typer.Option(60.0, min=1, help="How long to fuzz."),
+    seed: int = typer.Option(0, help="Random seed (the same seed replays the same inputs)."),
+) -> None:
+    """Mutation-fuzz every reader and the cleaner for a while; prints inputs tried, rejects and crashes (0 expected)."""
+    from warlog.fuzz import run_fuzz
+
+    rep = run_fuzz(seconds, seed)
+    typer.echo(rep.render())
+    if rep.crashes:
+        raise typer.Exit(1)
+
+
 eval_app = typer.Typer(no_args_is_help=True, help="Score warlog against gold data; the last line of each report is the headline figure.")
 app.add_typer(eval_app, name="eval")
 

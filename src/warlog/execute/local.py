@@ -2,7 +2,9 @@
 
 Memory stays bounded by ``batch_size`` articles. Each batch is committed in one transaction together with
 its rejects, so a killed run loses at most the batch in flight and a rerun skips everything committed
-(documents are keyed by content hash and pipeline version).
+(documents are keyed by content hash and pipeline version). A run holds the database's run lock throughout
+(a second run is refused) but opens the DuckDB file only to check and to write each batch, so readers such as
+``warlog serve`` answer while it runs.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from warlog.data import Article, Doc, Reject
 from warlog.ingest.readers import IngestLimits, iter_files, iter_inputs
 from warlog.pipeline.base import Pipeline
 from warlog.pipeline.default import default_pipeline
-from warlog.store.duckdb_store import Store
+from warlog.store.duckdb_store import RunLock, Store
 
 
 @dataclass
@@ -42,9 +44,10 @@ def run_paths(
 ) -> RunSummary:
     files = list(iter_files(paths))
     pipeline = default_pipeline()
-    with Store(db) as store:
-        apply_learned(store)
-        run_id = store.start_run([str(p) for p in paths])
+    with RunLock(db):
+        with Store(db) as store:
+            apply_learned(store)
+            run_id = store.start_run([str(p) for p in paths])
         summary = RunSummary(run_id)
         status = "failed"
         try:
@@ -69,21 +72,23 @@ def run_paths(
                 seen.add(item.article_id)
                 batch.append(item)
                 if len(batch) >= batch_size:
-                    _flush(store, pipeline, batch, pending_rejects, run_id, summary)
+                    _flush(db, pipeline, batch, pending_rejects, run_id, summary)
                     batch, pending_rejects = [], []
-            _flush(store, pipeline, batch, pending_rejects, run_id, summary)
+            _flush(db, pipeline, batch, pending_rejects, run_id, summary)
             if on_file and last_path is not None:
                 on_file(1)
             from warlog.dedupe.cluster import recluster
 
-            summary.clusters = len(recluster(store).clusters)
+            with Store(db) as store:
+                summary.clusters = len(recluster(store).clusters)
             status = "completed"
         except KeyboardInterrupt:
             status = "interrupted"
             raise
         finally:
             summary.stats = pipeline.stats()
-            store.finish_run(run_id, status, summary.counts(), summary.stats)
+            with Store(db) as store:
+                store.finish_run(run_id, status, summary.counts(), summary.stats)
     return summary
 
 
@@ -100,9 +105,11 @@ def apply_learned(store: Store) -> dict[str, int]:
 
 
 def _flush(
-    store: Store, pipeline: Pipeline, batch: list[Article], rejects: list[Reject], run_id: str, s: RunSummary
+    db: str | Path, pipeline: Pipeline, batch: list[Article], rejects: list[Reject], run_id: str, s: RunSummary
 ) -> None:
-    done = store.processed_ids(a.article_id for a in batch)
+    """Process one batch with the database closed (readers get in meanwhile), then write it in one transaction."""
+    with Store(db) as store:
+        done = store.processed_ids(a.article_id for a in batch)
     todo = [Doc(a) for a in batch if a.article_id not in done]
     s.skipped += len(batch) - len(todo)
     out = pipeline.run_batch(todo) if todo else []
@@ -110,5 +117,6 @@ def _flush(
     for r in stage_rejects:
         s.reject_reasons.append(f"{r.source_path}: {r.reason}")
     s.rejects += len(stage_rejects)
-    s.events += store.write_batch(out, [*rejects, *stage_rejects], run_id)
+    with Store(db) as store:
+        s.events += store.write_batch(out, [*rejects, *stage_rejects], run_id)
     s.articles += len(out)

@@ -16,7 +16,7 @@ from typing import Any
 from warlog.execute.local import RunSummary
 from warlog.execute.shards import ShardResult, load_shards, plan_shards, process_shard
 from warlog.ingest.readers import iter_files
-from warlog.store.duckdb_store import Store
+from warlog.store.duckdb_store import RunLock, Store
 
 
 def run_ray(
@@ -41,7 +41,7 @@ def run_ray(
             configure_logging=False,
             runtime_env={"env_vars": {"TOKENIZERS_PARALLELISM": "false"}},
         )
-    with Store(db) as store:
+    with RunLock(db), Store(db) as store:
         run_id = store.start_run([str(p) for p in paths])
         summary = RunSummary(run_id)
         status = "failed"

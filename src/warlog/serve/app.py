@@ -55,12 +55,10 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
             try:
                 s = Store(db, read_only=read_only)
                 break
-            except StoreLockedError as exc:
+            except (StoreLockedError, StoreError) as exc:  # a writer holds the file, or is mid-checkpoint
                 if time.monotonic() > deadline:
                     raise HTTPException(503, f"database busy: {exc}") from exc
                 time.sleep(0.05)
-            except StoreError as exc:
-                raise HTTPException(503, str(exc)) from exc
         try:
             yield s
         finally:

@@ -91,6 +91,8 @@ class Store:
 
     # ---- runs -------------------------------------------------------------------------------------------
     def start_run(self, inputs: Sequence[str]) -> str:
+        # the caller holds the run lock: a run still marked running was killed; say so
+        self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         self.con.execute(
             "INSERT INTO runs (run_id, started_at, status, inputs, pipeline_version, stats) VALUES (?, ?, 'running', ?, ?, ?)",
@@ -228,3 +230,47 @@ def event_row(ev: Event, run_id: str) -> list[Any]:
         ev.fatalities.low, ev.fatalities.best, ev.fatalities.high, ev.civilian_fatalities, ev.confidence,
         json.dumps(evidence, ensure_ascii=False), run_id, p.admin2 if p else None,
     ]
+
+
+class RunLock:
+    """One writer per database: an exclusive advisory lock on ``<db>.lock`` held for a whole run.
+
+    The DuckDB file itself is opened only for each batch's transaction, so readers (``warlog serve``, exports)
+    get in between batches; a second run is refused at once with W302, naming the process that holds the lock.
+    The lock is the kernel's (``flock``): it goes away with the process, even after SIGKILL.
+    """
+
+    def __init__(self, db: str | Path) -> None:
+        self.path = Path(f"{db}.lock")
+        self.fh: Any = None
+
+    def __enter__(self) -> RunLock:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self.fh.seek(0)
+            holder = self.fh.read().strip() or "another process"
+            self.fh.close()
+            raise StoreLockedError(
+                f"another warlog run is writing to this database ({holder}); runs on one database are serialised: "
+                "wait for it to finish or use another --db",
+                str(self.path)[: -len(".lock")],
+            ) from exc
+        self.fh.seek(0)
+        self.fh.truncate()
+        self.fh.write(f"pid {os.getpid()} on {socket.gethostname()} since {dt.datetime.now():%Y-%m-%d %H:%M:%S}")
+        self.fh.flush()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import fcntl
+
+        if self.fh is not None:
+            self.fh.seek(0)
+            self.fh.truncate()
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
+            self.fh.close()

@@ -56,3 +56,15 @@ def test_clean_never_crashes_and_is_idempotent_on_text(lines):
 def test_dateline_pub_date_only_at_start():
     assert find_pub_date("BEIRUT, May 20, 2018 (Reuters) - Shelling hit the camp.").isoformat() == "2018-05-20"
     assert find_pub_date("Rebels said on 20 May 2018 that shelling had hit the camp for a week.") is None
+
+
+def test_html_extraction_is_the_same_every_time(sample_dir):
+    """The same page read twice in one process gives the same text and date (no process-wide dedup cache)."""
+    from warlog.clean.html import extract_html
+
+    html = (sample_dir / "10_hodeidah.html").read_text(encoding="utf-8")
+    first = extract_html(html, "a.html")
+    for _ in range(3):
+        again = extract_html(html, "a.html")
+        assert (again.text, again.date, again.method) == (first.text, first.date, first.method)
+    assert first.date is not None and "Hodeidah" in first.text

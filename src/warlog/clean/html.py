@@ -42,7 +42,9 @@ def _trafilatura(html: str, recall: bool) -> HtmlText | None:
         include_tables=False,
         favor_recall=recall,
         with_metadata=True,
-        deduplicate=True,
+        # no cross-document deduplication: its cache is process-wide, so a page read twice in one process
+        # (a rerun, a shard, a test) would lose paragraphs the second time and give different rows
+        deduplicate=False,
     )
     if doc is None:
         return None

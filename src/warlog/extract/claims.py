@@ -54,8 +54,13 @@ KNOWN_AS = re.compile(rf",?\s+(?:known|better known|known widely|widely known)\s
 VIA_AFTER = re.compile(rf"^[^.“\"]{{0,80}}?\b(?:told|to|in|on)\s+(?P<via>{OUTLETS})")
 
 
+GATE = re.compile(rf"\baccording to\b|\b(?:{SPEECH_VERBS})\b")
+
+
 def find_attributions(sentence: str) -> list[Attribution]:
     out: list[Attribution] = []
+    if not GATE.search(sentence):  # every pattern needs "according to" or a speech verb
+        return out
     for pat in PATTERNS:
         for m in pat.finditer(sentence):
             src = m.group("src").strip()

@@ -78,7 +78,7 @@ def locative_candidates(sentence: str) -> list[tuple[int, int, str]]:
     out = []
     for m in LOCATIVE.finditer(sentence):
         words = m.group(1).split()
-        if len(words) == 1 and "-" in words[0] and not words[0].lower().startswith(("al-", "el-")):
+        if len(words) == 1 and "-" in words[0] and not re.match(r"(?i)(?:al|el|ar|as|ad|at|an|ash|az|ed|er|es|en)-", words[0]):
             head = words[0].split("-")[0]  # "Ghazni-Kabul highway": the first town of a road
             out.append((m.start(1), m.start(1) + len(head), head))
         for n in range(len(words), 0, -1):

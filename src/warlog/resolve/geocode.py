@@ -90,6 +90,7 @@ class Gazetteer:
         self._buckets: dict[tuple[int, int], list[int]] | None = None
         self.entry_nkeys: list[tuple[str, ...]] = []
         self.learned: dict[str, int] = {}
+        self._fuzzy_memo: dict[tuple[str, str], list[int]] = {}
         self.by_cc: dict[str, list[int]] = defaultdict(list)
         with gzip.open(asset_path("gazetteer.tsv.gz"), "rt", encoding="utf-8") as fh:
             next(fh)
@@ -160,10 +161,17 @@ class Gazetteer:
                     for d in _deletes(k):
                         idx[d].append(i)
             self._fuzzy[cc] = idx
+        memo = self._fuzzy_memo.get((key, cc))
+        if memo is not None:
+            return memo
         out: list[int] = []
         for d in _deletes(key) | {key[:-1] if key.endswith("s") else key}:
             out.extend(idx.get(d, ()))
-        return sorted(set(out))
+        res = sorted(set(out))
+        if len(self._fuzzy_memo) > 50_000:
+            self._fuzzy_memo.clear()
+        self._fuzzy_memo[(key, cc)] = res
+        return res
 
     def resolve(
         self,
@@ -199,7 +207,7 @@ class Gazetteer:
         # a bare name prefers the town over an admin-1 unit named after it (Idlib city over Idlib governorate)
         namesakes = {
             (self.entries[i].cc, fold(self.entries[i].admin1)) for i, t in cands
-            if self.entries[i].kind == "town" and t in (MatchTier.EXACT, MatchTier.NORMALISED)
+            if self.entries[i].kind == "town" and t in (MatchTier.EXACT, MatchTier.ALTERNATE, MatchTier.NORMALISED)
             and (self.entries[i].pop >= 50_000 or fold(self.entries[i].admin1) == fold(split_designator(name)[0]))
         }
         if only_admin and designator is None:

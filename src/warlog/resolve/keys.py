@@ -13,6 +13,13 @@ _TRANSLIT = [(re.compile(p), r) for p, r in (
 )]
 
 
+_WORDS = [(re.compile(rf"\b(?:{p})\b"), r) for p, r in (
+    ("ein|ayn|ain|ayin|aain", "ain"), ("tall|tell|tal|tel", "tal"), ("kfar|kafar|kefr|kafr|kfr", "kafr"),
+    ("sheikh|shaykh|shaikh|sheik|shekh", "shaikh"), ("abou|abu", "abu"), ("jebel|jabal|jabel|jbel", "jabal"),
+    ("beit|bayt|bait|beyt", "bait"), ("wadi|wady|ouadi", "wadi"), ("ras|rass", "ras"),
+)]
+
+
 def fold(s: str) -> str:
     """Lower-case, strip diacritics, apostrophes and punctuation; single spaces."""
     s = unicodedata.normalize("NFKD", s)
@@ -27,6 +34,8 @@ def normalise(s: str) -> str:
     s = fold(s)
     s = _ARTICLE.sub("", s)
     s = re.sub(r"\b(?:dayr|deyr|der)\b", "deir", s)
+    for pat, rep in _WORDS:  # common transliteration variants of Arabic place-name words
+        s = pat.sub(rep, s)
     s = re.sub(r"\s+", "", s)
     for pat, rep in _TRANSLIT:
         s = pat.sub(rep, s)

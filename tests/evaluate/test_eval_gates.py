@@ -58,13 +58,13 @@ def test_event_types_bad_file(tmp_path: Path) -> None:
 
 def test_fatalities_own_notes_floor() -> None:
     res = evaluate_fatalities(NOTES)
-    assert res.n == 36
+    assert res.n == 46
     assert res.exact_match >= 0.9 and res.mae <= 0.5, res.render()
 
 
 def test_acled_eval_runs_on_own_notes() -> None:
     res = evaluate_acled(NOTES)
-    assert res.n == 36
+    assert res.n == 46
     text = res.render()
     assert "event_type accuracy=" in text and "within_25km=" in text
     assert res.event_type_correct / res.n >= 0.8

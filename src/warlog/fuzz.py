@@ -28,7 +28,8 @@ NEWS = ("date 2021-03-02\nGunmen killed 4 villagers in Zurmi on Monday, resident
 ODD = ["\u200b", "\u200e", "\u202b", "\u2066", "\ufeff", "\x00", "\u00a0", "مدنيين", "\r\n", "\t", "\ud7ff", "😀"]
 
 
-def _warc(gz: bool) -> bytes:
+def sample_warc(gz: bool) -> bytes:
+    """Three well-formed WARC response records (gzipped per record when ``gz``): a seed for fuzzing and tests."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -44,8 +45,8 @@ def _warc(gz: bool) -> bytes:
 def seeds() -> list[tuple[str, bytes]]:
     html = f"<html><head><meta property='article:published_time' content='2021-03-02'></head><body><p>{NEWS}</p></body></html>"
     jsonl = "\n".join([json.dumps({"text": NEWS, "url": "https://example.org/a"}), '{"html": "<p>x</p>"}'])
-    return [(".txt", NEWS.encode()), (".html", html.encode()), (".jsonl", jsonl.encode()), (".warc", _warc(False)),
-            (".warc.gz", _warc(True))]
+    return [(".txt", NEWS.encode()), (".html", html.encode()), (".jsonl", jsonl.encode()), (".warc", sample_warc(False)),
+            (".warc.gz", sample_warc(True))]
 
 
 def mutate(data: bytes, rnd: random.Random, pool: list[bytes]) -> bytes:

@@ -84,11 +84,16 @@ def test_map_shows_events_and_screenshot(server, browser, tmp_path):
     page.close()
 
 
-def test_event_page_highlights_evidence(server, browser):
-    url, _ = server
+def _index(browser, url):
     page = browser.new_page()
     page.goto(url + "/")
     page.wait_for_selector("body[data-ready='1']", timeout=30000)
+    return page
+
+
+def test_event_page_highlights_evidence(server, browser):
+    url, _ = server
+    page = _index(browser, url)
     page.locator("#events a").first.click()
     page.wait_for_url("**/event/*")
     page.wait_for_selector("body[data-ready='1']", timeout=30000)
@@ -100,9 +105,7 @@ def test_event_page_highlights_evidence(server, browser):
 
 def test_filter_form(server, browser):
     url, _ = server
-    page = browser.new_page()
-    page.goto(url + "/")
-    page.wait_for_selector("body[data-ready='1']", timeout=30000)
+    page = _index(browser, url)
     before = page.locator("#events tbody tr").count()
     page.fill("input[name=min_fatalities]", "100000")
     page.click("button[type=submit]")

@@ -61,9 +61,10 @@ def test_server_answers_while_a_run_writes(tmp_path: Path, slow_corpus: Path, sa
             latencies.append(time.perf_counter() - t0)
             assert r.status_code == 200, r.text
             totals.append(r.json()["total"])
-            time.sleep(0.1)
+            time.sleep(0.02)
     finally:
         proc.wait(300)
+    assert proc.returncode == 0, proc.stderr.read().decode()[-2000:] if proc.stderr else ""  # the run never saw a reader's lock
     assert len(latencies) >= 5
     assert totals == sorted(totals)  # the count only grows: every answer is a committed state
     assert max(latencies) < 10

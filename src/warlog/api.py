@@ -14,7 +14,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from warlog.serve.query import EventFilter, list_clusters
+from warlog.serve.query import EventFilter, list_clusters, pages
 from warlog.store.duckdb_store import Store
 
 
@@ -46,14 +46,6 @@ def events(db: str | Path, engine: str = "pandas", **filters: Any) -> Any:
 
 
 def clusters(db: str | Path, engine: str = "pandas", **filters: Any) -> Any:
-    f = _filter(dict(filters))
-    out: list[dict[str, Any]] = []
     with Store(db, read_only=True) as store:
-        f.limit = 1000
-        while True:
-            rows, total = list_clusters(store, f)
-            out.extend(rows)
-            f.offset += len(rows)
-            if not rows or f.offset >= total:
-                break
+        out = [c for page in pages(list_clusters, store, _filter(dict(filters))) for c in page]
     return _frame(out, engine)

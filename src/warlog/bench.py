@@ -11,6 +11,7 @@ articles, by (article, date, type, place).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import resource
@@ -38,8 +39,6 @@ def corpus_articles(source: Path, scale: int = 1, limit: int | None = None) -> I
             for i, row in enumerate(csv.DictReader(fh)):
                 text = row.get("text") or ""
                 if text.strip():
-                    import datetime as dt
-
                     pub = None
                     try:
                         pub = dt.date.fromisoformat((row.get("date") or "")[:10])

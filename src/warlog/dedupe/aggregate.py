@@ -108,9 +108,9 @@ def _lead_type(items: list[Item]) -> str:
 def _close(a: Place | None, b: Place | None) -> bool:
     if a is None or b is None or a.latitude is None or b.latitude is None or a.longitude is None or b.longitude is None:
         return a is None or b is None
-    from warlog.resolve.geocode import _km
+    from warlog.resolve.geocode import distance_km
 
-    return _km(a.latitude, a.longitude, b.latitude, b.longitude) <= MERGE_KM
+    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude) <= MERGE_KM
 
 
 def _merge_nearby(groups: dict[tuple[str, dt.date | None], list[Item]]) -> dict[tuple[str, dt.date | None], list[Item]]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -32,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from warlog.data import content_hash
+from warlog.resolve.geocode import distance_km
 
 MAX_DAYS = 3
 TOWN_KM = 25.0
@@ -72,9 +72,7 @@ class EventRecord:
 
 def _km(a: EventRecord, b: EventRecord) -> float:
     assert a.latitude is not None and a.longitude is not None and b.latitude is not None and b.longitude is not None
-    p1, p2 = math.radians(a.latitude), math.radians(b.latitude)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.longitude - a.longitude) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def _actors(e: EventRecord) -> set[str]:
@@ -220,10 +218,12 @@ def load_records(store: Any) -> list[EventRecord]:
         "SELECT e.*, coalesce(a.url, a.source_path) AS source FROM events e JOIN articles a USING (article_id) "
         "WHERE e.event_id NOT IN (SELECT event_id FROM reviews WHERE action = 'reject')"
     )
-    overrides = _overrides(store)
+    from warlog.store.review import review_overlay
+
+    overlay = review_overlay(store)
     out = []
     for r in rows:
-        r.update(overrides.get(r["event_id"], {}))
+        r.update(overlay.get(r["event_id"], ({}, ""))[0])
         ev = json.loads(r["evidence"]) if r["evidence"] else []
         text = " ".join(x["text"] for x in ev if x.get("role") == "sentence")
         out.append(EventRecord(
@@ -232,17 +232,6 @@ def load_records(store: Any) -> list[EventRecord]:
             r["longitude"], r["geo_precision"], r["fatalities_low"], r["fatalities_best"], r["fatalities_high"],
             r["civilian_fatalities"], text, _words(text),
         ))
-    return out
-
-
-def _overrides(store: Any) -> dict[str, dict[str, Any]]:
-    """Field corrections of the review table, latest first wins."""
-    from warlog.store.review import CORRECTABLE, parse_value
-
-    out: dict[str, dict[str, Any]] = defaultdict(dict)
-    for r in store.query("SELECT event_id, field, value FROM reviews WHERE action = 'correct' ORDER BY created_at"):
-        if r["field"] in CORRECTABLE:
-            out[r["event_id"]].update(parse_value(r["field"], r["value"]))
     return out
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 import statistics
 import sys
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from warlog.errors import EvalFormatError
 from warlog.evaluate.metrics import ClassificationReport, classification_report
 from warlog.extract.event_type import TAXONOMY, classify_text
 from warlog.extract.fatalities import estimate
+from warlog.resolve.geocode import distance_km
 from warlog.resolve.keys import fold
 
 
@@ -56,13 +56,6 @@ def parse_acled_date(s: str) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 # ---------------------------------------------------------------- fatalities
@@ -224,7 +217,7 @@ def evaluate_acled(path: Path, batch_size: int = 64, limit: int | None = None) -
                     except ValueError:
                         continue
                     if place.latitude is not None and place.longitude is not None:
-                        d = haversine_km(glat, glon, place.latitude, place.longitude)
+                        d = distance_km(glat, glon, place.latitude, place.longitude)
                         ev.distances.append(d)
                         if row.get("country") == "Syria":
                             ev.syria_distances.append(d)

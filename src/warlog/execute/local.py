@@ -9,17 +9,15 @@ its rejects, so a killed run loses at most the batch in flight and a rerun skips
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from warlog.data import Article, Doc, Reject
-from warlog.errors import StoreLockedError
 from warlog.ingest.readers import IngestLimits, iter_files, iter_inputs
 from warlog.pipeline.base import Pipeline
 from warlog.pipeline.default import default_pipeline
-from warlog.store.duckdb_store import RunLock, Store
+from warlog.store.duckdb_store import RunLock, Store, open_waiting
 
 
 @dataclass
@@ -47,7 +45,7 @@ def run_paths(
     files = list(iter_files(paths))
     pipeline = default_pipeline()
     with RunLock(db):
-        with open_store(db) as store:
+        with open_waiting(db) as store:
             apply_learned(store)
             run_id = store.start_run([str(p) for p in paths])
         summary = RunSummary(run_id)
@@ -81,7 +79,7 @@ def run_paths(
                 on_file(1)
             from warlog.dedupe.cluster import recluster
 
-            with open_store(db) as store:
+            with open_waiting(db) as store:
                 summary.clusters = len(recluster(store).clusters)
             status = "completed"
         except KeyboardInterrupt:
@@ -89,22 +87,9 @@ def run_paths(
             raise
         finally:
             summary.stats = pipeline.stats()
-            with open_store(db) as store:
+            with open_waiting(db) as store:
                 store.finish_run(run_id, status, summary.counts(), summary.stats)
     return summary
-
-
-def open_store(db: str | Path, wait: float = 60.0) -> Store:
-    """Open the database for a write, waiting while a reader (``warlog serve``, an export) holds it for a moment:
-    readers' connections last one request. Another run is kept out by the run lock, not by this."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            return Store(db)
-        except StoreLockedError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def apply_learned(store: Store) -> dict[str, int]:
@@ -123,7 +108,7 @@ def _flush(
     db: str | Path, pipeline: Pipeline, batch: list[Article], rejects: list[Reject], run_id: str, s: RunSummary
 ) -> None:
     """Process one batch with the database closed (readers get in meanwhile), then write it in one transaction."""
-    with open_store(db) as store:
+    with open_waiting(db) as store:
         done = store.processed_ids(a.article_id for a in batch)
     todo = [Doc(a) for a in batch if a.article_id not in done]
     s.skipped += len(batch) - len(todo)
@@ -132,6 +117,6 @@ def _flush(
     for r in stage_rejects:
         s.reject_reasons.append(f"{r.source_path}: {r.reason}")
     s.rejects += len(stage_rejects)
-    with open_store(db) as store:
+    with open_waiting(db) as store:
         s.events += store.write_batch(out, [*rejects, *stage_rejects], run_id)
     s.articles += len(out)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from warlog.extract import actors as actor_mod
 from warlog.extract.sentences import split_sentences
-from warlog.extract.triggers import HYPOTHETICAL, TriggerHit, find_triggers
+from warlog.extract.triggers import TriggerHit, find_triggers, is_hypothetical
 
 # ACLED sub-event type -> (event type, CASE 2021 code)
 TAXONOMY: dict[str, tuple[str, str]] = {
@@ -349,12 +349,7 @@ class TypeDecision:
 
 
 def _first(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
-    for m in rx.finditer(text):
-        left = text[max(0, m.start() - 70) : m.start()]
-        if HYPOTHETICAL.search(left):
-            continue
-        return m
-    return None
+    return next((m for m in rx.finditer(text) if not is_hypothetical(text, m.start())), None)
 
 
 def _sides(text: str) -> list[tuple[int, int, str]]:
@@ -458,7 +453,7 @@ def classify_text(text: str) -> TypeDecision:
         (m for m in CAPTURE.finditer(lead)
          if not NOT_TERRITORY.match(lead[m.end() : m.end() + 40])
          and not re.search(r"\b(?:to|attempt(?:ed|s)? to|tried to|trying to|bid to|aim(?:ed|ing)? to)\s+$", lead[max(0, m.start() - 16) : m.start()])
-         and not HYPOTHETICAL.search(lead[max(0, m.start() - 70) : m.start()])),
+         and not is_hypothetical(lead, m.start())),
         None,
     )
     positions_only = cap is not None and re.match(
@@ -527,7 +522,7 @@ def classify_text(text: str) -> TypeDecision:
         target = lead[am.end() : am.end() + 70]
         if re.search(r"\b(?:were|was|been|being)\s+\w+$", am.group()):
             continue
-        if not ARMED_VICTIM.search(target) and not HYPOTHETICAL.search(lead[max(0, am.start() - 70) : am.start()]):
+        if not ARMED_VICTIM.search(target) and not is_hypothetical(lead, am.start()):
             vote("Attack", 7.5, am, "assailants-on-unarmed")
             break
     if one is not None:

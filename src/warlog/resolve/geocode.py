@@ -51,10 +51,11 @@ def split_designator(name: str) -> tuple[str, str | None]:
     return n, None
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(slots=True)
@@ -187,11 +188,7 @@ class Gazetteer:
         designator: str | None = None
         if fold(name) in self.learned:
             e = self.entries[self.learned[fold(name)]]
-            return Place(
-                name=e.name, latitude=e.lat, longitude=e.lon, country=e.cc, admin1=e.admin1 or None,
-                precision=PRECISION.get(e.precision, GeoPrecision.TOWN), gazetteer_id=e.gid, tier=MatchTier.ALTERNATE,
-                confidence=1.0, kind=e.kind, admin2=e.admin2 or None,
-            )
+            return _place(e, PRECISION.get(e.precision, GeoPrecision.TOWN), MatchTier.ALTERNATE, 1.0)
         cands = self.candidates(name, focus_cc)
         core, d = split_designator(name)
         if d is not None and core != name:
@@ -229,7 +226,7 @@ class Gazetteer:
             if (e.parent and fold(e.parent) in context_names) or (e.admin1 and fold(e.admin1) in context_names):
                 s += 0.4
             if anchors and e.lat is not None and e.lon is not None:
-                near = min(_km(e.lat, e.lon, a, b) for a, b in anchors)
+                near = min(distance_km(e.lat, e.lon, a, b) for a, b in anchors)
                 s += 0.5 * max(0.0, 1.0 - near / ANCHOR_KM) - (0.3 if near > 1000 else 0.0)
             if best is None or s > best[0]:
                 best = (s, i, tier)
@@ -244,11 +241,7 @@ class Gazetteer:
         precision = PRECISION.get(e.precision, GeoPrecision.TOWN)
         if designator == "near" and precision == GeoPrecision.TOWN:
             precision = GeoPrecision.REGION
-        return Place(
-            name=e.name, latitude=e.lat, longitude=e.lon, country=e.cc, admin1=e.admin1 or None,
-            precision=precision, gazetteer_id=e.gid, tier=tier, confidence=round(conf, 3), kind=e.kind,
-            admin2=e.admin2 or None,
-        )
+        return _place(e, precision, tier, round(conf, 3))
 
     def add_alias(self, alias: str, place_name: str) -> bool:
         """Teach the gazetteer that ``alias`` names the place called ``place_name`` (an analyst's location
@@ -277,7 +270,7 @@ class Gazetteer:
                 for i in self._buckets.get((bi + di, bj + dj), ()):
                     e = self.entries[i]
                     assert e.lat is not None and e.lon is not None
-                    d = _km(lat, lon, e.lat, e.lon)
+                    d = distance_km(lat, lon, e.lat, e.lon)
                     if d <= 100 and (best is None or d < best[0]):
                         best = (d, e.cc)
         return best[1] if best else None
@@ -295,6 +288,13 @@ class Gazetteer:
                 out.append(k)
         out.extend(fold(e.name) for e in self.entries if e.curated)
         return sorted(set(out))
+
+
+def _place(e: Entry, precision: GeoPrecision, tier: MatchTier, confidence: float) -> Place:
+    return Place(
+        name=e.name, latitude=e.lat, longitude=e.lon, country=e.cc, admin1=e.admin1 or None, precision=precision,
+        gazetteer_id=e.gid, tier=tier, confidence=confidence, kind=e.kind, admin2=e.admin2 or None,
+    )
 
 
 def _deletes(key: str) -> set[str]:

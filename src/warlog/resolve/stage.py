@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 
 from warlog.data import DatePrecision, DateSource, Doc, GeoPrecision, Place, PubDateSource, Span
 from warlog.pipeline.base import Stage
@@ -25,17 +26,7 @@ def focus_country(doc: Doc) -> str | None:
         cc = gazetteer().country_of(m.group(1))
         if cc:  # a country name counts fully, a demonym ("Russian warplanes", "the Turkish ministry") little
             votes[cc] += 1.0 if fold(m.group(1)) in COUNTRY_ALIASES else 0.3
-    for mention in doc.mentions:
-        for _span, text, role in mention.place_candidates:
-            if role == "excluded":
-                continue
-            cc = gazetteer().country_of(text)
-            if cc:
-                votes[cc] += 1
-            else:
-                place = gazetteer().resolve(text, None)
-                if place is not None and place.country:
-                    votes[place.country] += 1.5 * place.confidence
+    toponym_votes(_toponyms(doc), votes)
     # domestic armed actors name their country ("the regime" -> SY); foreign forces (inter 8) do not
     for mention in doc.mentions:
         for actor in (mention.actor1, mention.actor2, *mention.other_actors):
@@ -47,6 +38,42 @@ def focus_country(doc: Doc) -> str | None:
         if place is not None and place.country and place.kind != "country":
             votes[place.country] += 1.0
     return max(votes, key=lambda k: votes[k]) if votes else None
+
+
+def _toponyms(doc: Doc) -> list[str]:
+    return [t for m in doc.mentions for _s, t, r in m.place_candidates if r != "excluded"]
+
+
+def toponym_votes(names: Iterable[str], votes: defaultdict[str, float]) -> defaultdict[str, float]:
+    """Country votes of a document's toponyms: a country name counts 1, a place 1.5 times its confidence."""
+    gaz = gazetteer()
+    for text in names:
+        cc = gaz.country_of(text)
+        if cc:
+            votes[cc] += 1
+        else:
+            place = gaz.resolve(text, None)
+            if place is not None and place.country:
+                votes[place.country] += 1.5 * place.confidence
+    return votes
+
+
+def place_context(names: Iterable[str], text: str) -> frozenset[str]:
+    """Folded toponyms of a document and its parent hints ("Zurmi (Zamfara)"): what a parent must match."""
+    return frozenset([fold(t) for t in names] + [fold(h) for h in PAREN_HINT.findall(text)])
+
+
+def anchor_points(names: Iterable[str], cc: str | None, context: frozenset[str]) -> tuple[tuple[float, float], ...]:
+    """Points of a document's unambiguous places (towns, not units): they pull ambiguous namesakes towards them."""
+    gaz = gazetteer()
+    anchors: list[tuple[float, float]] = []
+    for text in names:
+        if gaz.is_ambiguous(text):
+            continue
+        p = gaz.resolve(text, cc, context)
+        if p is not None and p.latitude is not None and p.longitude is not None and p.kind not in ("admin1", "country"):
+            anchors.append((p.latitude, p.longitude))
+    return tuple(anchors[:20])
 
 
 PAREN_HINT = re.compile(r"\(([A-Z][\w'’ -]{2,40}?)(?: (?:province|governorate|state|region))?\)")
@@ -97,20 +124,9 @@ class ResolveStage(Stage):
         gaz = gazetteer()
         cc = focus_country(doc)
         doc.meta["focus_country"] = cc
-        context = frozenset(
-            [fold(t) for m in doc.mentions for _s, t, r in m.place_candidates if r != "excluded"]
-            + [fold(h) for h in PAREN_HINT.findall(doc.clean_text)]  # "Zurmi (Zamfara)", "Nad Ali (Helmand)"
-        )
-        # anchors: unambiguous places of the document pull ambiguous namesakes towards them
-        anchors: list[tuple[float, float]] = []
-        for m in doc.mentions:
-            for _span, text, role in m.place_candidates:
-                if role == "excluded" or gaz.is_ambiguous(text):
-                    continue
-                p = gaz.resolve(text, cc, context)
-                if p is not None and p.latitude is not None and p.longitude is not None and p.kind not in ("admin1", "country"):
-                    anchors.append((p.latitude, p.longitude))
-        anchor_t = tuple(anchors[:20])
+        names = _toponyms(doc)
+        context = place_context(names, doc.clean_text)
+        anchor_t = anchor_points(names, cc, context)
         for m in doc.mentions:
             m.places = []
             for span, text, role in m.place_candidates:

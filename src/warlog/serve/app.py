@@ -10,7 +10,6 @@ parameters.
 import datetime as dt
 import hmac
 import io
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from warlog.errors import ReviewError, StoreError, StoreLockedError
 from warlog.serve import query as Q
-from warlog.store.duckdb_store import Store
+from warlog.store.duckdb_store import Store, open_waiting
 
 STATIC = Path(__file__).parent / "static"
 EVENT_TYPES = Literal[
@@ -50,15 +49,10 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
         database is retried for up to ``wait`` seconds before the request fails with 503."""
         if not db.exists():
             raise HTTPException(503, f"database {db} does not exist yet: run `warlog run PATH --db {db}`")
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                s = Store(db, read_only=read_only)
-                break
-            except (StoreLockedError, StoreError) as exc:  # a writer holds the file, or is mid-checkpoint
-                if time.monotonic() > deadline:
-                    raise HTTPException(503, f"database busy: {exc}") from exc
-                time.sleep(0.05)
+        try:  # a writer holds the file, or is mid-checkpoint: wait a little, then 503
+            s = open_waiting(db, read_only=read_only, wait=wait, retry=(StoreLockedError, StoreError))
+        except StoreError as exc:
+            raise HTTPException(503, f"database busy: {exc}") from exc
         try:
             yield s
         finally:

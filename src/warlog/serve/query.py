@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from warlog.store.review import CORRECTABLE, parse_value
+from warlog.store.review import review_overlay
 
 EVENT_FIELDS = [
     "event_id", "event_date", "date_precision", "date_source", "event_type", "sub_event_type", "actor1", "inter1",
@@ -94,21 +95,11 @@ def _iso(v: Any) -> Any:
 def _apply_reviews(store: Any, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    ids = [r["event_id"] for r in rows]
-    reviews = store.query(
-        "SELECT event_id, action, field, value, author, created_at FROM reviews WHERE event_id IN (SELECT unnest(?)) "
-        "ORDER BY created_at", [ids])
-    by: dict[str, list[dict[str, Any]]] = {}
-    for r in reviews:
-        by.setdefault(r["event_id"], []).append(r)
+    overlay = review_overlay(store, [r["event_id"] for r in rows])
     for row in rows:
-        row["review_status"] = "machine"
-        for r in by.get(row["event_id"], []):
-            if r["action"] == "correct" and r["field"] in CORRECTABLE:
-                row.update(parse_value(r["field"], r["value"]))
-                row["review_status"] = "corrected"
-            elif r["action"] in ("confirm", "reject"):
-                row["review_status"] = "confirmed" if r["action"] == "confirm" else "rejected"
+        fields, status = overlay.get(row["event_id"], ({}, "machine"))
+        row.update(fields)
+        row["review_status"] = status
 
 
 def query_events(store: Any, f: EventFilter) -> tuple[list[dict[str, Any]], int]:
@@ -198,6 +189,22 @@ def timeline(store: Any, f: EventFilter, bucket: str = "week") -> list[dict[str,
         f"FROM events e LEFT JOIN cluster_members m USING (event_id){where}"
         + (" AND " if where else " WHERE ") + "e.event_date IS NOT NULL GROUP BY 1 ORDER BY 1", params)
     return [{k: _iso(v) if k == "period" else int(v or 0) for k, v in r.items()} for r in rows]
+
+
+def pages(
+    fetch: Callable[[Any, EventFilter], tuple[list[dict[str, Any]], int]], store: Any, f: EventFilter | None = None,
+    size: int = 1000,
+) -> Iterator[list[dict[str, Any]]]:
+    """Every row a listing (``query_events``, ``list_clusters``) gives for ``f``, a page at a time."""
+    f = f or EventFilter()
+    f.limit, f.offset = size, 0
+    while True:
+        rows, total = fetch(store, f)
+        if rows:
+            yield rows
+        f.offset += len(rows)
+        if not rows or f.offset >= total:
+            break
 
 
 def facets(store: Any) -> dict[str, Any]:

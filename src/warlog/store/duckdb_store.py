@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import socket
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -146,9 +147,6 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
-    def add_reject(self, r: Reject, run_id: str) -> None:
-        self.write_rows({"rejects": [reject_row(r, run_id)]})
-
     # ---- reads ------------------------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cur = self.con.execute(sql, list(params))
@@ -230,6 +228,23 @@ def event_row(ev: Event, run_id: str) -> list[Any]:
         ev.fatalities.low, ev.fatalities.best, ev.fatalities.high, ev.civilian_fatalities, ev.confidence,
         json.dumps(evidence, ensure_ascii=False), run_id, p.admin2 if p else None,
     ]
+
+
+def open_waiting(
+    db: str | Path, read_only: bool = False, wait: float = 60.0,
+    retry: tuple[type[StoreError], ...] = (StoreLockedError,),
+) -> Store:
+    """Open the database, retrying for up to ``wait`` seconds while another process holds it for a moment: a run
+    holds the file only for each batch's transaction, a reader for one request. (Another *run* is kept out by
+    the run lock, not by this.) The last error is raised when the time is up."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return Store(db, read_only=read_only)
+        except retry:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 class RunLock:

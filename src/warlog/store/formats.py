@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from warlog.serve.query import EventFilter, list_clusters, query_events
+from warlog.serve.query import EventFilter, list_clusters, pages, query_events
 
 ACLED_COLUMNS = [
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1",
@@ -36,14 +36,8 @@ DISORDER = {
 
 
 def _all_events(store: Any, f: EventFilter | None = None) -> Iterator[dict[str, Any]]:
-    f = f or EventFilter()
-    f.limit, f.offset = 1000, 0
-    while True:
-        rows, total = query_events(store, f)
-        yield from rows
-        f.offset += len(rows)
-        if not rows or f.offset >= total:
-            break
+    for page in pages(query_events, store, f):
+        yield from page
 
 
 def _country_name(cc: str | None) -> str | None:
@@ -63,36 +57,44 @@ def _iso_numeric(cc: str | None) -> str:
 
 
 def acled_rows(store: Any, f: EventFilter | None = None) -> Iterator[dict[str, Any]]:
-    for e in _all_events(store, f):
-        d = dt.date.fromisoformat(e["event_date"]) if e["event_date"] else None
-        ev = store.query("SELECT evidence FROM events WHERE event_id = ?", [e["event_id"]])[0]
-        sentences = [x["text"] for x in json.loads(ev["evidence"] or "[]") if x["role"] == "sentence"]
-        src = store.query("SELECT coalesce(a.url, a.source_path) AS s FROM articles a WHERE article_id = ?", [e["article_id"]])
-        yield {
-            "event_id_cnty": f"{e['country'] or 'XX'}-warlog-{e['event_id']}", "event_date": f"{d.day} {d:%B %Y}" if d else "",
-            "year": d.year if d else "", "time_precision": e["date_precision"], "disorder_type": DISORDER.get(e["event_type"], ""),
-            "event_type": e["event_type"], "sub_event_type": e["sub_event_type"], "actor1": e["actor1"] or "",
-            "assoc_actor_1": "", "inter1": e["inter1"] or 0, "actor2": e["actor2"] or "", "assoc_actor_2": "",
-            "inter2": e["inter2"] or 0, "interaction": e["interaction"] or 0,
-            "civilian_targeting": "Civilian targeting" if (e["inter2"] == 7 and e["event_type"] in (
-                "Violence against civilians", "Explosions/Remote violence")) else "",
-            "iso": _iso_numeric(e["country"]), "region": "", "country": _country_name(e["country"]) or "",
-            "admin1": e["admin1"] or "", "admin2": e["admin2"] or "", "admin3": "", "location": e["location"] or "",
-            "latitude": e["latitude"] if e["latitude"] is not None else "",
-            "longitude": e["longitude"] if e["longitude"] is not None else "", "geo_precision": e["geo_precision"] or "",
-            "source": src[0]["s"] if src else "", "source_scale": "", "notes": " ".join(sentences)[:2000],
-            "fatalities": e["fatalities_best"] or 0, "tags": f"review: {e.get('review_status', 'machine')}",
-            "timestamp": int(dt.datetime.now().timestamp()),
-        }
+    for page in pages(query_events, store, f):
+        extra = {r["event_id"]: r for r in store.query(  # notes and source of the whole page in one query
+            "SELECT e.event_id, e.evidence, coalesce(a.url, a.source_path) AS source FROM events e "
+            "JOIN articles a USING (article_id) WHERE e.event_id IN (SELECT unnest(?))", [[e["event_id"] for e in page]])}
+        yield from (_acled_row(e, extra[e["event_id"]]) for e in page)
+
+
+def _acled_row(e: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    d = dt.date.fromisoformat(e["event_date"]) if e["event_date"] else None
+    sentences = [x["text"] for x in json.loads(extra["evidence"] or "[]") if x["role"] == "sentence"]
+    return {
+        "event_id_cnty": f"{e['country'] or 'XX'}-warlog-{e['event_id']}", "event_date": f"{d.day} {d:%B %Y}" if d else "",
+        "year": d.year if d else "", "time_precision": e["date_precision"], "disorder_type": DISORDER.get(e["event_type"], ""),
+        "event_type": e["event_type"], "sub_event_type": e["sub_event_type"], "actor1": e["actor1"] or "",
+        "assoc_actor_1": "", "inter1": e["inter1"] or 0, "actor2": e["actor2"] or "", "assoc_actor_2": "",
+        "inter2": e["inter2"] or 0, "interaction": e["interaction"] or 0,
+        "civilian_targeting": "Civilian targeting" if (e["inter2"] == 7 and e["event_type"] in (
+            "Violence against civilians", "Explosions/Remote violence")) else "",
+        "iso": _iso_numeric(e["country"]), "region": "", "country": _country_name(e["country"]) or "",
+        "admin1": e["admin1"] or "", "admin2": e["admin2"] or "", "admin3": "", "location": e["location"] or "",
+        "latitude": e["latitude"] if e["latitude"] is not None else "",
+        "longitude": e["longitude"] if e["longitude"] is not None else "", "geo_precision": e["geo_precision"] or "",
+        "source": extra["source"] or "", "source_scale": "", "notes": " ".join(sentences)[:2000],
+        "fatalities": e["fatalities_best"] or 0, "tags": f"review: {e.get('review_status', 'machine')}",
+        "timestamp": int(dt.datetime.now().timestamp()),
+    }
 
 
 def ucdp_rows(store: Any) -> Iterator[dict[str, Any]]:
-    f = EventFilter(limit=1000)
-    while True:
-        rows, total = list_clusters(store, f)
+    for rows in pages(list_clusters, store):
+        by_cluster: dict[str, list[dict[str, Any]]] = {}
+        for m in store.query(  # the members of the whole page in one query
+            "SELECT cluster_id, event_id, inter1, inter2, date_precision FROM cluster_members JOIN events "
+            "USING (event_id) WHERE cluster_id IN (SELECT unnest(?)) ORDER BY event_id", [[c["cluster_id"] for c in rows]]
+        ):
+            by_cluster.setdefault(m["cluster_id"], []).append(m)
         for c in rows:
-            members = store.query("SELECT event_id, inter1, inter2, date_precision FROM cluster_members JOIN events "
-                                  "USING (event_id) WHERE cluster_id = ? ORDER BY event_id", [c["cluster_id"]])
+            members = by_cluster.get(c["cluster_id"], [])
             inter1 = members[0]["inter1"] if members else 0
             inter2 = members[0]["inter2"] if members else 0
             tov = 3 if inter2 == 7 else 1 if 1 in (inter1, inter2) or 8 in (inter1, inter2) else 2
@@ -108,9 +110,6 @@ def ucdp_rows(store: Any) -> Iterator[dict[str, Any]]:
                 "deaths_civilians": c["civilian_fatalities"] or 0, "number_of_sources": c["source_count"],
                 "event_ids": ";".join(m["event_id"] for m in members),
             }
-        f.offset += len(rows)
-        if not rows or f.offset >= total:
-            break
 
 
 def geojson(store: Any, f: EventFilter | None = None) -> dict[str, Any]:

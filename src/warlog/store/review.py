@@ -113,6 +113,27 @@ def lexicon_additions(store: Any) -> dict[str, dict[str, str]]:
     return out
 
 
+def review_overlay(store: Any, event_ids: list[str] | None = None) -> dict[str, tuple[dict[str, Any], str]]:
+    """Per reviewed event (all, or those of ``event_ids``): the corrected fields, the latest correction of a field
+    winning, and the review status the latest decision gives (corrected, confirmed or rejected). The one place
+    where reviews are applied to the machine's rows: the query layer, exports and clustering all read it."""
+    sql = "SELECT event_id, action, field, value FROM reviews WHERE action IN ('correct', 'confirm', 'reject')"
+    params: list[Any] = []
+    if event_ids is not None:
+        sql += " AND event_id IN (SELECT unnest(?))"
+        params.append(list(event_ids))
+    out: dict[str, tuple[dict[str, Any], str]] = {}
+    for r in store.query(sql + " ORDER BY created_at", params):
+        fields, status = out.get(r["event_id"], ({}, "machine"))
+        if r["action"] == "correct" and r["field"] in CORRECTABLE:
+            fields.update(parse_value(r["field"], r["value"]))
+            status = "corrected"
+        elif r["action"] in ("confirm", "reject"):
+            status = "confirmed" if r["action"] == "confirm" else "rejected"
+        out[r["event_id"]] = (fields, status)
+    return out
+
+
 def reviewed_event(store: Any, event_id: str) -> dict[str, Any] | None:
     """An event with its reviews applied, and the reviews themselves."""
     rows = store.query("SELECT * FROM events WHERE event_id = ?", [event_id])
@@ -120,9 +141,7 @@ def reviewed_event(store: Any, event_id: str) -> dict[str, Any] | None:
         return None
     ev = rows[0]
     reviews = store.query("SELECT * FROM reviews WHERE event_id = ? OR other_event_id = ? ORDER BY created_at", [event_id, event_id])
-    for r in reviews:
-        if r["action"] == "correct" and r["event_id"] == event_id and r["field"] in CORRECTABLE:
-            ev.update(parse_value(r["field"], r["value"]))
+    ev.update(review_overlay(store, [event_id]).get(event_id, ({}, ""))[0])
     ev["status"] = next((r["action"] for r in reversed(reviews) if r["action"] in ("confirm", "reject") and r["event_id"] == event_id),
                         "machine")
     ev["reviews"] = reviews

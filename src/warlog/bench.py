@@ -63,6 +63,9 @@ def _peak_mib() -> float:
 
 def worker(source: Path, scale: int, naive: bool, batch_size: int, limit: int | None, events_out: str | None) -> dict[str, Any]:
     t_start = time.perf_counter()
+    import pandas  # noqa: F401  (DuckDB imports it on the first Arrow insert: a start-up cost, timed as such)
+    import pyarrow  # noqa: F401
+
     from warlog.extract.nlp import load_nlp
     from warlog.pipeline.default import default_pipeline
     from warlog.resolve.geocode import gazetteer

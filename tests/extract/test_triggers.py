@@ -45,3 +45,63 @@ def test_scare_quotes_and_verbal_attacks():
 def test_purposive_territory_trigger_is_not_realised():
     subs = [h.sub_event_type for h in find_triggers("The regime continued its offensive to re-take the camp.")]
     assert "Government regains territory" not in subs and "Armed clash" in subs
+
+
+# ---- the word-beginning prefilter must never change what is found ---------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from warlog.extract import event_type as et  # noqa: E402
+from warlog.extract.triggers import _word_heads, may_match, prefilter, rules  # noqa: E402
+
+_WORDS = [
+    "air", "strikes", "airstrike", "shelled", "re-take", "retook", "the", "rebels", "killed", "Kill", "IEDs", "IED",
+    "suicide", "bomber", "protesters", "tear", "gas", "a", "mob", "clashes", "fighting", "seized", "control", "of",
+    "town", "near", "Aleppo", "on", "Saturday", "gunmen", "abducted", "were", "not", "“liberating”", "set", "up",
+    "base", "ceasefire", "handed", "over", "arrested", "riot", "dead", "bodies", "attack", "attacked", "-", ",", ".",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=14))
+def test_prefilter_finds_exactly_what_every_rule_finds(words):
+    sentence = " ".join(words)
+    assert find_triggers(sentence) == find_triggers(sentence, use_prefilter=False)
+
+
+def test_every_rule_has_a_bound_and_it_is_a_necessary_condition():
+    for rule, heads in prefilter():
+        assert heads, rule.regex.pattern  # every lexicon rule starts with letters we can bound
+    assert rules()
+
+
+@pytest.mark.parametrize(
+    "pattern,text,expected",
+    [
+        (r"\bair ?strikes?\b", "an airstrike hit", True),
+        (r"(?:fired|opened fire) on", "they OPENED FIRE on", True),
+        (r"(?:fired|opened fire) on", "nothing here", False),
+        (r"\w+ killed", "anything", True),  # unbounded start: never filtered
+        (r"bomb", "a carbomb", True),  # not anchored: a substring test
+    ],
+)
+def test_may_match(pattern, text, expected):
+    import re
+
+    assert may_match(re.compile(pattern, re.I), text.lower()) is expected
+
+
+def test_classifier_gate_changes_nothing(monkeypatch):
+    texts = [
+        "Government forces recaptured the town of Kafr Nabl from rebels on Monday, a monitor said.",
+        "Police fired tear gas at hundreds of protesters in the capital.",
+        "A roadside bomb killed three soldiers near Kandahar.",
+        "Unidentified gunmen abducted a local journalist.",
+        "Rebels handed over their heavy weapons under a surrender deal.",
+    ]
+    gated = [et.classify_text(t) for t in texts]
+    monkeypatch.setattr(et, "may_match", lambda rx, low: True)
+    assert [(d.sub_event_type, d.rule, d.score) for d in gated] == [
+        (d.sub_event_type, d.rule, d.score) for d in (et.classify_text(t) for t in texts)
+    ]
+    assert _word_heads(r"(?:fired|opened fire) on", 2) == frozenset({"fir", "ope"})

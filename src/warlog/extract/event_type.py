@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from warlog.extract import actors as actor_mod
 from warlog.extract.sentences import split_sentences
-from warlog.extract.triggers import TriggerHit, find_triggers, is_hypothetical
+from warlog.extract.triggers import TriggerHit, find_triggers, is_hypothetical, may_match
 
 # ACLED sub-event type -> (event type, CASE 2021 code)
 TAXONOMY: dict[str, tuple[str, str]] = {
@@ -349,6 +349,8 @@ class TypeDecision:
 
 
 def _first(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    if not may_match(rx, text.lower()):
+        return None
     return next((m for m in rx.finditer(text) if not is_hypothetical(text, m.start())), None)
 
 

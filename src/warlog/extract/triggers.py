@@ -76,9 +76,102 @@ def rules() -> tuple[TriggerRule, ...]:
 
 
 @lru_cache(maxsize=1)
-def prefilter() -> re.Pattern[str]:
-    """One alternation of every trigger: a cheap test before any per-rule matching or parsing."""
-    return re.compile("|".join(f"(?:{r.regex.pattern})" for r in rules()), re.I)
+def prefilter() -> tuple[tuple[TriggerRule, frozenset[str] | None], ...]:
+    """Each rule with the word beginnings (up to three letters, lower case) one of which any match of it must
+    start with, or ``None`` where that can't be bounded. A sentence none of whose words begins so can't match
+    the rule, so the rule is not tried: a set lookup per word instead of a regex scan per rule."""
+    return tuple((r, _word_heads(r.regex.pattern)) for r in rules())
+
+
+def may_match(rx: re.Pattern[str], lowered: str) -> bool:
+    """False only when ``rx`` cannot match text whose lower-case form is ``lowered``: none of the letter runs
+    any match of it must begin with occurs in the text (a substring test, so it holds for patterns that are
+    not anchored at a word start too)."""
+    heads = _word_heads(rx.pattern, rx.flags, 6)
+    return heads is None or any(h in lowered for h in heads)
+
+
+@lru_cache(maxsize=512)
+def _word_heads(pattern: str, flags: int = re.I, n: int = 3) -> frozenset[str] | None:
+    import re._parser as sre  # the stdlib's own parse of the pattern
+
+    heads = _heads(list(sre.parse(pattern, flags)), n)
+    if heads is None:
+        return None
+    out = frozenset(p for p, _ in heads)
+    return None if "" in out else out
+
+
+_Heads = set[tuple[str, bool]]
+
+
+def _heads(seq: list, n: int) -> _Heads | None:
+    """The possible first ``n`` word characters of a match of a parsed sequence, as (prefix, finished) pairs;
+    a prefix is finished at ``n`` characters or at a non-word character. Cutting a prefix short is always safe
+    (a shorter prefix is a weaker condition), so anything unusual finishes it; ``None``: no bound."""
+    from re._constants import ASSERT, ASSERT_NOT, AT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+
+    states: _Heads = {("", False)}
+    for op, av in seq:
+        if all(done for _, done in states):
+            break
+        if op in (AT, ASSERT, ASSERT_NOT):
+            continue  # zero width
+        opts: _Heads | None
+        if op is LITERAL:
+            c = chr(av).lower()
+            opts = {(c, False)} if (c.isalnum() or c == "_") else {("", True)}
+        elif op is SUBPATTERN:
+            opts = _heads(list(av[-1]), n)
+        elif op is BRANCH:
+            opts = set()
+            for alt in av[1]:
+                h = _heads(list(alt), n)
+                if h is None:
+                    return None
+                opts |= h
+        elif op in (MAX_REPEAT, MIN_REPEAT):
+            lo, _hi, sub = av
+            h = _heads(list(sub), n)
+            if h is None:
+                return None
+            opts = {(p, True) for p, _ in h}  # one repetition, then stop extending (safe)
+            if lo == 0:
+                opts.add(("", False))
+        elif op is IN and all(o is LITERAL for o, _ in av):
+            opts = set()
+            for _, code in av:
+                c = chr(code).lower()
+                opts.add((c, False) if (c.isalnum() or c == "_") else ("", True))
+        else:  # any character, a class, a back-reference: no bound from here on
+            opts = None
+        if opts is None:
+            if all(p == "" for p, done in states if not done):
+                return None
+            states = {(p, True) for p, _ in states}
+            break
+        new: _Heads = set()
+        for p, done in states:
+            if done:
+                new.add((p, True))
+                continue
+            for q, d in opts:
+                pq = p + q
+                new.add((pq[:n], d or len(pq) >= n))
+        states = new
+    return states
+
+
+WORD = re.compile(r"\w+")
+
+
+def _word_beginnings(sentence: str) -> set[str]:
+    out: set[str] = set()
+    for w in WORD.findall(sentence.lower()):
+        out.add(w[:1])
+        out.add(w[:2])
+        out.add(w[:3])
+    return out
 
 
 def is_hypothetical(sentence: str, start: int) -> bool:
@@ -93,11 +186,16 @@ def is_scare_quoted(sentence: str, start: int, end: int) -> bool:
 def find_triggers(sentence: str, use_prefilter: bool = True) -> list[TriggerHit]:
     """All surviving trigger hits in a sentence, best (highest priority, then earliest) first. The prefilter (one
     alternation of every rule) skips sentences no rule can match; ``use_prefilter=False`` tries every rule."""
-    if use_prefilter and not prefilter().search(sentence):
-        return []
+    if use_prefilter:
+        begins = _word_beginnings(sentence)
+        todo = [r for r, heads in prefilter() if heads is None or not heads.isdisjoint(begins)]
+        if not todo:
+            return []
+    else:
+        todo = list(rules())
     hits: list[TriggerHit] = []
     taken: list[tuple[int, int]] = []
-    for rule in rules():
+    for rule in todo:
         for m in rule.regex.finditer(sentence):
             s, e = m.start(), m.end()
             if any(s < te and ts < e for ts, te in taken):

@@ -158,7 +158,7 @@ class Gazetteer:
         if idx is None:  # built once per country, from that country's entries only
             idx = defaultdict(list)
             for i in self.by_cc.get(cc, ()):
-                for k in {normalise(self.entries[i].name), *self.entry_nkeys[i]}:
+                for k in set(self.entry_nkeys[i]):  # the normalised name and alternates
                     for d in _deletes(k):
                         idx[d].append(i)
             self._fuzzy[cc] = idx

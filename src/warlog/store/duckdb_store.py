@@ -132,16 +132,32 @@ class Store:
         """Insert table rows (as built by ``batch_rows``) in one transaction. A document written again (a new
         pipeline version, or a shard loaded twice) replaces its derived rows; everything else is insert-or-ignore,
         so writing the same rows twice changes nothing."""
+        import pyarrow as pa
+
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for aid in {r[0] for r in rows.get("docs", [])}:
+            aids = sorted({r[0] for r in rows.get("docs", [])})
+            if aids:
                 for t in ("claims", "events", "docs"):
-                    self.con.execute(f"DELETE FROM {t} WHERE article_id = ?", [aid])
+                    self.con.execute(f"DELETE FROM {t} WHERE article_id IN (SELECT unnest(?))", [aids])
             for table in ("articles", "docs", "events", "claims", "rejects"):
                 cols = TABLE_COLUMNS[table]
-                sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) ON CONFLICT DO NOTHING"
-                for r in rows.get(table, []):
-                    self.con.execute(sql, r)
+                seen: set[Any] = set()
+                uniq = []
+                for r in rows.get(table, []):  # the first column is the key: first row wins, as insert-or-ignore
+                    if r[0] not in seen:
+                        seen.add(r[0])
+                        uniq.append(r)
+                if not uniq:
+                    continue
+                self.con.register("_warlog_batch", pa.table({c: pa.array([r[i] for r in uniq]) for i, c in enumerate(cols)}))
+                try:
+                    self.con.execute(
+                        f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _warlog_batch "
+                        "ON CONFLICT DO NOTHING"
+                    )
+                finally:
+                    self.con.unregister("_warlog_batch")
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from warlog.data import Actor, ActorMethod, Claim, Doc, Mention, Quantity, Span
 from warlog.extract import actors as actor_mod
-from warlog.extract.casualties import find_counts
+from warlog.extract.casualties import CountHit, find_counts
 from warlog.extract.claims import find_attributions, is_allegation
 from warlog.extract.event_type import PLOVER, classify_text
 from warlog.extract.fatalities import estimate as estimate_fatalities
@@ -36,7 +36,7 @@ class ExtractStage(Stage):
     requires = frozenset({"clean_text"})
     assigns = frozenset({"sentences", "mentions"})
 
-    def __init__(self, nlp_batch_size: int = 64, naive: bool = False) -> None:
+    def __init__(self, nlp_batch_size: int = 256, naive: bool = False) -> None:
         """``naive=True`` is the reference pass of the benchmark: the full spaCy pipeline (tagger, parser,
         lemmatizer, NER) on every sentence and every trigger rule tried on every sentence, no prefilter."""
         super().__init__()
@@ -44,22 +44,27 @@ class ExtractStage(Stage):
         self.naive = naive
 
     def process_batch(self, docs: Sequence[Doc]) -> list[Doc]:
-        jobs: list[tuple[Doc, Span, list[TriggerHit]]] = []
+        jobs: list[tuple[Doc, Span, list[TriggerHit], _Cues | None]] = []
         for doc in docs:
             doc.sentences = split_sentences(doc.clean_text)
             self.stats.counters["sentences"] += len(doc.sentences)
             for sent in doc.sentences:
-                hits = find_triggers(sent.text(doc.clean_text), use_prefilter=not self.naive)
-                if hits or self.naive:
-                    jobs.append((doc, sent, hits))
-        self.stats.counters["candidate_sentences"] += len(jobs)
+                text = sent.text(doc.clean_text)
+                hits = find_triggers(text, use_prefilter=not self.naive)
+                cues = _cues(text, hits) if hits else None
+                if cues is not None:
+                    self.stats.counters["candidate_sentences"] += 1
+                elif hits:
+                    self.stats.counters["no_event_sentences"] += 1  # "died", "the attacks": nobody, no number
+                if cues is not None or self.naive:
+                    jobs.append((doc, sent, hits, cues))
         nlp = load_nlp(full=self.naive)
-        texts = [s.text(d.clean_text) for d, s, _ in jobs]
-        for (doc, sent, hits), sdoc in zip(jobs, nlp.pipe(texts, batch_size=self.nlp_batch_size), strict=True):
-            if not hits:
+        texts = [s.text(d.clean_text) for d, s, _, _ in jobs]
+        for (doc, sent, hits, cues), sdoc in zip(jobs, nlp.pipe(texts, batch_size=self.nlp_batch_size), strict=True):
+            if cues is None:
                 continue
             try:
-                mention = self._mention(doc, sent, hits, sdoc)
+                mention = self._mention(doc, sent, hits, sdoc, cues)
             except Exception as exc:  # keep the document; count the failure
                 self.stats.counters["mention_errors"] += 1
                 doc.meta.setdefault("errors", []).append(f"{type(exc).__name__}: {exc}")
@@ -75,12 +80,11 @@ class ExtractStage(Stage):
             self.stats.counters["actor_coreference"] += 1
         return a
 
-    def _mention(self, doc: Doc, sent: Span, hits: list[TriggerHit], sdoc: object) -> Mention | None:
+    def _mention(self, doc: Doc, sent: Span, hits: list[TriggerHit], sdoc: object, cues: _Cues) -> Mention | None:
         text = sent.text(doc.clean_text)
         off = sent.start
         best = hits[0]
-        actor_hits = actor_mod.find_actors(text)
-        counts = find_counts(text)
+        actor_hits, counts, armed, civ_actor, civ_count = cues
         # places from NER (+ curated ruler), minus those inside actor names
         cands: list[PlaceCandidate] = []
         prev: PlaceCandidate | None = None
@@ -101,20 +105,10 @@ class ExtractStage(Stage):
             prev = c
             self.stats.counters[f"place_{role}"] += 1
         # type refinement for generic triggers
-        civ_actor = next((h for h in actor_hits if h.entry.kind == "civilians"), None)
-        civ_count = any(c.civilian and c.kind == "killed" for c in counts)
-        armed = [
-            h for h in actor_hits
-            if (h.entry.inter in ARMED_INTER or h.entry.kind == "unidentified")
-            and not SPEAKER_AFTER.match(text[h.end : h.end + 40])
-            and not SPEAKER_BEFORE.search(text[max(0, h.start - 20) : h.start])
-        ]
         event_type, sub = best.event_type, best.sub_event_type
         if best.kind in ("kill", "attack"):
             if civ_actor or civ_count:
                 event_type, sub = "Violence against civilians", "Attack"
-            elif not counts and not armed:
-                return None  # "died", "the attacks" with nobody and no number: not an event report
             else:
                 event_type, sub = "Battles", "Armed clash"
         # context rules of the codebook (who took territory, what happened at a protest, weapons found not used)
@@ -211,6 +205,28 @@ class ExtractStage(Stage):
                 )
         m.confidence = min(1.0, 0.3 + best.priority / 200 + (0.15 if actor1 else 0) + (0.1 if cands else 0))
         return m
+
+
+_Cues = tuple[list[actor_mod.ActorHit], list[CountHit], list[actor_mod.ActorHit], "actor_mod.ActorHit | None", bool]
+
+
+def _cues(text: str, hits: list[TriggerHit]) -> _Cues | None:
+    """What a candidate sentence says without the NER: actors, counts, armed actors, civilian victims; ``None``
+    when it can't report an event whatever its places ("died", "the attacks" with nobody and no number), so the
+    NER is not run on it."""
+    actor_hits = actor_mod.find_actors(text)
+    counts = find_counts(text)
+    civ_actor = next((h for h in actor_hits if h.entry.kind == "civilians"), None)
+    civ_count = any(c.civilian and c.kind == "killed" for c in counts)
+    armed = [
+        h for h in actor_hits
+        if (h.entry.inter in ARMED_INTER or h.entry.kind == "unidentified")
+        and not SPEAKER_AFTER.match(text[h.end : h.end + 40])
+        and not SPEAKER_BEFORE.search(text[max(0, h.start - 20) : h.start])
+    ]
+    if hits[0].kind in ("kill", "attack") and not (civ_actor or civ_count) and not counts and not armed:
+        return None
+    return actor_hits, counts, armed, civ_actor, civ_count
 
 
 def _antecedent_actor(doc: Doc, sent: Span) -> Actor | None:

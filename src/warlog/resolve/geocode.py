@@ -156,11 +156,19 @@ class Gazetteer:
     def _fuzzy_lookup(self, key: str, cc: str) -> list[int]:
         idx = self._fuzzy.get(cc)
         if idx is None:  # built once per country, from that country's entries only
-            idx = defaultdict(list)
+            idx = {}
+            get = idx.get
             for i in self.by_cc.get(cc, ()):
-                for k in set(self.entry_nkeys[i]):  # the normalised name and alternates
-                    for d in _deletes(k):
-                        idx[d].append(i)
+                for k in self.entry_nkeys[i]:  # the normalised name and alternates
+                    if len(k) < 4:  # queries have 5 letters or more: one deletion away is 4 or more
+                        continue
+                    for j in range(len(k) + 1):
+                        d = k[:j] + k[j + 1 :]
+                        lst = get(d)
+                        if lst is None:
+                            idx[d] = [i]
+                        elif lst[-1] != i:
+                            lst.append(i)
             self._fuzzy[cc] = idx
         memo = self._fuzzy_memo.get((key, cc))
         if memo is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_DEIR = re.compile(r"\b(?:dayr|deyr|der)\b")
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|et|the)[\s-]+")
 _TRANSLIT = [(re.compile(p), r) for p, r in (
     (r"\bdayr\b", "deir"), (r"\bdeyr\b", "deir"), (r"\bder\b", "deir"), (r"ou", "u"), (r"ee", "i"), (r"oo", "u"),
@@ -22,21 +23,25 @@ _WORDS = [(re.compile(rf"\b(?:{p})\b"), r) for p, r in (
 
 def fold(s: str) -> str:
     """Lower-case, strip diacritics, apostrophes and punctuation; single spaces."""
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = s.lower().replace("’", "").replace("'", "").replace("ʿ", "").replace("ʾ", "").replace("`", "")
-    s = re.sub(r"[^a-z0-9]+", " ", s)
-    return s.strip()
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(ch for ch in s if not unicodedata.combining(ch))
+        s = s.replace("’", "").replace("ʿ", "").replace("ʾ", "")
+    s = s.lower().replace("'", "").replace("`", "")
+    return _NON_ALNUM.sub(" ", s).strip()
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def normalise(s: str) -> str:
     """Transliteration-insensitive key: folded, Arabic article removed, common variant spellings merged."""
     s = fold(s)
     s = _ARTICLE.sub("", s)
-    s = re.sub(r"\b(?:dayr|deyr|der)\b", "deir", s)
+    s = _DEIR.sub("deir", s)
     for pat, rep in _WORDS:  # common transliteration variants of Arabic place-name words
         s = pat.sub(rep, s)
-    s = re.sub(r"\s+", "", s)
+    s = s.replace(" ", "")  # fold leaves single spaces only
     for pat, rep in _TRANSLIT:
         s = pat.sub(rep, s)
     return s

@@ -92,3 +92,38 @@ def test_place_roles(sentence, place, role):
         st = sentence.index("Stalingrad")
         prev = PlaceCandidate(st, st + len("Stalingrad"), "Stalingrad", *classify(sentence, st, st + 10))
     assert classify(sentence, s, s + len(place), prev)[0] == role
+
+
+# ---- the lazily bucketed fuzzy index finds exactly what a whole-country deletion index finds -------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _reference_fuzzy(g, key, cc):
+    from warlog.resolve.geocode import _deletes
+
+    idx: dict[str, set[int]] = {}
+    for i in g.by_cc.get(cc, ()):
+        for k in g.entry_nkeys[i]:
+            for d in _deletes(k):
+                idx.setdefault(d, set()).add(i)
+    out: set[int] = set()
+    for d in _deletes(key) | {key[:-1] if key.endswith("s") else key}:
+        out |= idx.get(d, set())
+    return sorted(out)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_fuzzy_lookup_matches_the_whole_country_index(data):
+    from warlog.resolve.geocode import gazetteer
+
+    g = gazetteer()
+    keys = sorted({k for i in g.by_cc["SY"] for k in g.entry_nkeys[i]})
+    k = data.draw(st.sampled_from(keys))
+    pos = data.draw(st.integers(0, len(k)))
+    ch = data.draw(st.sampled_from("abdeiklmnorst"))
+    op = data.draw(st.sampled_from(["same", "insert", "delete", "replace", "plural"]))
+    q = {"same": k, "insert": k[:pos] + ch + k[pos:], "delete": k[:pos] + k[pos + 1 :], "replace": k[:pos] + ch + k[pos + 1 :],
+         "plural": k + "s"}[op] or k
+    assert g._fuzzy_lookup(q, "SY") == _reference_fuzzy(g, q, "SY")

@@ -87,7 +87,7 @@ class Gazetteer:
         self.country_name: dict[str, str] = {}
         self.country_gid: dict[str, str] = {}
         self.country_point: dict[str, tuple[float, float]] = {}
-        self._fuzzy: dict[str, dict[str, list[int]]] = {}
+        self._fuzzy: dict[tuple[str, str], dict[str, list[int]]] = {}
         self._buckets: dict[tuple[int, int], list[int]] | None = None
         self.entry_nkeys: list[tuple[str, ...]] = []
         self.learned: dict[str, int] = {}
@@ -154,13 +154,44 @@ class Gazetteer:
         return list(seen.items())
 
     def _fuzzy_lookup(self, key: str, cc: str) -> list[int]:
-        idx = self._fuzzy.get(cc)
-        if idx is None:  # built once per country, from that country's entries only
+        """Entries of country ``cc`` one edit from ``key`` (a deletion of one equals a deletion of the other, or
+        ``key`` less a plural s is a deletion of the entry's key).
+
+        Built lazily and exactly, without indexing a whole country at once: when neither edit touches the first
+        letter, both keys start with the same letter, so only the deletion index of the entries starting with
+        ``key[0]`` is needed; an edit at the query's first letter is looked up in the bucket of ``key[1]``, one at
+        the entry's first letter in a dict of entry keys less their first letter."""
+        if not key:
+            return []
+        memo = self._fuzzy_memo.get((key, cc))
+        if memo is not None:
+            return memo
+        dels = _deletes(key)
+        plural = {key[:-1]} if key.endswith("s") else set()
+        out: set[int] = set()
+        head = self._fuzzy_bucket(cc, key[0])
+        for d in dels | plural:
+            out.update(head.get(d, ()))
+        if len(key) > 1:
+            out.update(self._fuzzy_bucket(cc, key[1]).get(key[1:], ()))
+        tails = self._fuzzy_tails(cc)
+        for d in dels | plural:
+            out.update(tails.get(d, ()))
+        res = sorted(out)
+        if len(self._fuzzy_memo) > 50_000:
+            self._fuzzy_memo.clear()
+        self._fuzzy_memo[(key, cc)] = res
+        return res
+
+    def _fuzzy_bucket(self, cc: str, first: str) -> dict[str, list[int]]:
+        """Every key of ``cc``'s entries that starts with ``first``, and each of its one-letter deletions."""
+        idx = self._fuzzy.get((cc, first))
+        if idx is None:
             idx = {}
             get = idx.get
             for i in self.by_cc.get(cc, ()):
                 for k in self.entry_nkeys[i]:  # the normalised name and alternates
-                    if len(k) < 4:  # queries have 5 letters or more: one deletion away is 4 or more
+                    if not k.startswith(first):
                         continue
                     for j in range(len(k) + 1):
                         d = k[:j] + k[j + 1 :]
@@ -169,18 +200,21 @@ class Gazetteer:
                             idx[d] = [i]
                         elif lst[-1] != i:
                             lst.append(i)
-            self._fuzzy[cc] = idx
-        memo = self._fuzzy_memo.get((key, cc))
-        if memo is not None:
-            return memo
-        out: list[int] = []
-        for d in _deletes(key) | {key[:-1] if key.endswith("s") else key}:
-            out.extend(idx.get(d, ()))
-        res = sorted(set(out))
-        if len(self._fuzzy_memo) > 50_000:
-            self._fuzzy_memo.clear()
-        self._fuzzy_memo[(key, cc)] = res
-        return res
+            self._fuzzy[(cc, first)] = idx
+        return idx
+
+    def _fuzzy_tails(self, cc: str) -> dict[str, list[int]]:
+        """``cc``'s entry keys less their first letter."""
+        idx = self._fuzzy.get((cc, ""))
+        if idx is None:
+            idx = {}
+            for i in self.by_cc.get(cc, ()):
+                for k in self.entry_nkeys[i]:
+                    lst = idx.setdefault(k[1:], [])
+                    if not lst or lst[-1] != i:
+                        lst.append(i)
+            self._fuzzy[(cc, "")] = idx
+        return idx
 
     def resolve(
         self,

@@ -63,3 +63,33 @@ def test_taxonomy_complete() -> None:
     assert {et for et, _ in TAXONOMY.values()} == {
         "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots", "Strategic developments"}
     assert set(PLOVER) == set(TAXONOMY)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        # what a protest is about is not what happened at it
+        ("Students marched through the city centre to protest against gun violence in schools.", "Peaceful protest"),
+        ("Nurses rallied outside the ministry, demanding the release of colleagues detained last week.", "Peaceful protest"),
+        ("Police fired rubber bullets and water cannon to disperse the crowd of protesters.", "Protest with intervention"),
+        # arrests made before a protest takes place are arrests
+        ("Police detained a dozen activists ahead of a planned rally on Friday.", "Arrests"),
+        # a chemical attack referred to, not reported
+        ("Government troops captured two villages near a town that was the scene of a 2017 chemical weapons attack.",
+         "Government regains territory"),
+        ("Warplanes struck rebel bases in retaliation for a suspected poison gas attack.", "Air/drone strike"),
+        ("Fighters fired mortar rounds containing poisonous gases at the front line.", "Chemical weapon"),
+        # aircraft destroying stores of arms: an air strike, not a seizure
+        ("Army jets destroyed an arms depot used by the militants near the border.", "Air/drone strike"),
+        ("Engineers cleared more than 2,000 landmines from farmland around the village.", "Disrupted weapons use"),
+        # passive and realised frames
+        ("Rebel fighters will move north after seizing the hill town of Kafr Hamra from the Islamic State.",
+         "Non-state actor overtakes territory"),
+        ("Two would-be suicide bombers blew themselves up before reaching the checkpoint.", "Suicide bomb"),
+        ("Residents hurled a grenade into an army truck near the protest camp.", "Grenade"),
+        ("The militants suffered heavy losses in raids by the army's choppers overnight.", "Air/drone strike"),
+    ],
+)
+def test_context_rules(text: str, sub: str) -> None:
+    d = classify_text(text)
+    assert d.sub_event_type == sub, (d.rule, d.scores)

@@ -19,6 +19,7 @@ see why an event got its type.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from warlog.extract import actors as actor_mod
@@ -68,7 +69,7 @@ PLOVER: dict[str, str] = {
 
 STATE_KINDS = {"state", "state_generic", "state_defacto"}
 STATE_WORDS = re.compile(
-    r"\b(?:army|armed forces|military|troops|soldiers|government forces|security forces|police|policemen|"
+    r"\b(?:army|armed forces|military|troops|troopers|soldiers|servicemen|government forces|security forces|police|policemen|"
     r"gendarme\w*|marines|commandos|special forces|national guard|paramilitar\w+|forces loyal to|regime|"
     r"SAA|ANA|ANDSF|SNA|FARDC|ISF|IDF|tatmadaw|navy|air force|(?:Syrian|Iraqi|Afghan|Somali|Nigerian|Malian|"
     r"Yemeni|Libyan|Egyptian|Turkish|Indian|Pakistani|Philippine|Colombian|Ukrainian|Russian|Israeli|Ethiopian|"
@@ -76,7 +77,7 @@ STATE_WORDS = re.compile(
     re.I,
 )
 NONSTATE_WORDS = re.compile(
-    r"\b(?:rebels?|militants?|insurgents?|jihadists?|terrorists?|fighters|gunmen|militia\w*|Taliban|Shabaa?b|"
+    r"\b(?:rebels?|militants?|insurgents?|jihadists?|terrorists?|Islamists?|extremists?|fighters|gunmen|militia\w*|Taliban|Shabaa?b|"
     r"Boko Haram|ISIS|ISIL|IS|Islamic State|Daesh|Huthis?|Houthis?|al-?Qaeda|HTS|Nusra|opposition|separatists?|"
     r"SDF|YPG|PKK|NPA|ISWAP|JNIM|Ansar|Haftar|LNA|bandits|armed group|guerrillas?|FARC|ELN|Maoists?|Naxal\w*)\b"
 )
@@ -85,7 +86,7 @@ CAPTURE = re.compile(
     r"took (?:over|control)|tak(?:en|es|ing) (?:over|control)|(?:fell|falls|fallen) (?:to|into)|recaptur\w+|retook|"
     r"retak\w+|re-?took|re-?taken|re-captur\w+|regain(?:ed|s|ing)?|took back|liberat(?:ed|es|ing|ion of)|freed|"
     r"clawed back|drove (?:\w+ ){0,3}(?:out|back)|driv\w+ (?:\w+ ){0,3}out|expel\w*|pushed (?:\w+ ){0,4}(?:out|back)|"
-    r"(?:gain|gained|gaining) (?:full )?control|gained ground|advanc\w+ (?:into|on|in|to within)|pushed (?:their|its) way into|"
+    r"(?:gain|gained|gaining) (?:full )?control|gained ground|advanc\w+ (?:into|to within)|advanced (?:in|on) (?!\d)|pushed (?:their|its) way into|"
     r"cleared (?:\w+ ){0,2}(?:of|from)|purg(?:ed|ing) (?:\w+ ){0,3}(?:of|from)|controlling the|control over|"
     r"wrest\w* (?:control|back))\b",
 )
@@ -190,7 +191,7 @@ DISRUPT = re.compile(
     r"\b(?:defus\w+|dismantl\w+|disarm\w+ (?:an? |the )?(?:\w+ ){0,2}(?:bomb|explosive|device|ied|mine)|"
     r"intercept\w*|shot down|foil\w*|thwart\w*|(?:seiz\w+|recover\w+|confiscat\w+|found|discover\w+|unearth\w+|"
     r"impound\w+|cache of|haul of|stockpile of|destroy\w*|clear\w*|remov\w+|stash of|caches of|depot)(?:\W+[\w-]+){0,6}?\W+(?:weapons?|arms|firearms|guns?|rifles?|pistols?|"
-    r"ammunition|ammo|rounds|explosives?|bombs?|grenades?|ieds?|devices?|mines?|rockets?|missiles?|detonators?|"
+    r"ammunition|ammo|rounds|explosives?|bombs?|grenades?|ieds?|devices?|(?:land ?)?mines?|rockets?|missiles?|detonators?|"
     r"cartridges|bullets)\b|(?:weapons?|arms|firearms|ammunition|explosives?|bombs?|grenades?|ieds?|devices?|mines?|"
     r"rockets?|pistols|rifles|bullets|projectiles)\b(?:\W+[\w-]+){0,6}?\W+(?:were |was |had been |have been )?(?:seized|"
     r"recovered|confiscated|found|discovered|unearthed|defused|intercepted|captured|destroyed in a controlled|detonated "
@@ -260,26 +261,26 @@ REMOTE = re.compile(
 )
 GRENADE = re.compile(r"\b(?<!propelled )(?<!propelled-)(?:grenades?|hand ?grenades?)\b", re.I)
 SUICIDE = re.compile(
-    r"\b(?:suicide (?:bomb\w*|attack\w*|car\w*|vests?|blasts?|truck\w*|explosions?|belts?)|suicide|blew (?:himself|herself|"
+    r"\b(?:suicide (?:bomb\w*|attack\w*|car\w*|vests?|blasts?|truck\w*|explosions?|belts?)|suicide|kamikazes?|(?:killing|killed) themselves|blew (?:himself|herself|"
     r"themselves) up|self-detonat\w*|detonated (?:his|her|their) (?:explosive|suicide)\w*|explosive (?:vest|belt)s?)\b",
     re.I,
 )
 AIR = re.compile(
     r"\b(?:air ?-?strikes?|air raids?|aerial (?:bombardment|attacks?|strikes?|bombing)|drones?|UAVs?|warplanes?|war planes?|"
-    r"jets?|fighter (?:jets?|planes?|aircraft)|aircraft|helicopters?|gunships?|barrel bombs?|bombing raids?|bombers?|"
+    r"jets?|fighter (?:jets?|planes?|aircraft)|aircraft|helicopters?|choppers?|gunships?|barrel bombs?|bombing raids?|bombers?|"
     r"air (?:force|forces|support|power|campaign|attacks?)|sorties|airstrikes|air-raid|bombed from the air|"
     r"airborne|planes)\b",
     re.I,
 )
 ARTILLERY = re.compile(
-    r"\b(?:shell\w*|artillery|mortars?|rockets?|missiles?|bombard\w*|howitzers?|katyushas?|cannon|projectiles?|"
+    r"\b(?:shell\w*|artillery|mortars?|rockets?|missiles?|bombard\w*|howitzers?|katyushas?|(?<!water )(?<!water-)cannon|projectiles?|"
     r"grad|launchers?|heavy weapons|tank fire|tank attack|pounded|pounding|rocket fire|shelling|RPGs?|"
     r"rocket-propelled grenades?)\b",
     re.I,
 )
 CHEMICAL = re.compile(
     r"\b(?:chemical (?:weapons?|attacks?|agents?|munitions?|substances?)|chlorine|sarin|toxic (?:gas|substances?|"
-    r"chemicals?)|nerve (?:agents?|gas)|poison(?:ous)? gas|gas attacks?|mustard gas|VX|novichok|suffocat\w+|"
+    r"chemicals?)|nerve (?:agents?|gas)|poison(?:ous)? gas(?:es)?|gas attacks?|(?:sulfur |sulphur )?mustard(?: gas)?|VX|novichok|suffocat\w+|"
     r"asphyxia\w*|choking|white phosphorus)\b",
     re.I,
 )
@@ -303,7 +304,7 @@ AIR_STRONG = re.compile(
     r"\b(?:air ?-?strikes?|air raids?|aerial (?:bombardment|attacks?|strikes?|bombing)s?|drone (?:strikes?|attacks?)|"
     r"(?:warplanes?|war planes?|jets?|fighter jets?|aircraft|helicopters?|choppers|gunships?|drones?|planes|bombers?|UAVs?)"
     r"(?: \w+){0,3}? (?:bomb\w*|struck|strik\w+|hit|target\w*|pound\w*|fired|launched|attack\w*|raided|shelled|"
-    r"carried out|conducted|strafed|dropped)|raids? by (?:\w+ ){0,4}(?:warplanes|jets|choppers|helicopters|aircraft|"
+    r"carried out|conducted|strafed|dropped)|raids? by (?:[\w'’-]+ ){0,4}(?:warplanes|jets|choppers|helicopters|aircraft|"
     r"drones)|barrel bombs?|bombing raids?|airstrikes|air-raid|bombed from the air|sorties)\b",
     re.I,
 )
@@ -352,6 +353,49 @@ def _first(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
     if not may_match(rx, text.lower()):
         return None
     return next((m for m in rx.finditer(text) if not is_hypothetical(text, m.start())), None)
+
+
+def _first_where(rx: re.Pattern[str], text: str, keep: Callable[[re.Match[str]], bool]) -> re.Match[str] | None:
+    if not may_match(rx, text.lower()):
+        return None
+    return next((m for m in rx.finditer(text) if not is_hypothetical(text, m.start()) and keep(m)), None)
+
+
+# what a protest is *about* is not what happened at it: "protest against gun violence", "condemning police
+# violence", "demanded the release of demonstrators detained", "following the arrest of"
+PROTEST_OBJECT = re.compile(
+    r"\b(?:against|condemn\w*|decr\w+|denounc\w+|following|after|release of|pictures of|photos of|mourn\w*|"
+    r"protest\w* (?:against|over)|demand\w*)\b(?:\W+[\w'’-]+){0,3}\W*$",
+    re.I,
+)
+VIOLENCE_OBJECT = re.compile(r"\b(?:police|gun|state|sanctioned|sexual|domestic|stop|end|on|over)\b(?:\W+[\w'’-]+){0,2}\W*$", re.I)
+# a protest spoken of before it happens: arrests "ahead of", "in anticipation of" protests are arrests
+PROSPECTIVE = re.compile(
+    r"\b(?:before|ahead of|in anticipation of|organi[sz]\w*|planned|plans? to|prevent\w*|call\w* for|fears? of|"
+    r"mobili[sz]\w* (?:\w+ ){0,6}to)\b(?:\W+[\w'’-]+){0,6}\W*$",
+    re.I,
+)
+# a chemical attack referred to, not reported: "in retaliation for a suspected poison gas attack", "the scene of a
+# deadly 2017 chemical weapons attack", "suffocated by tear gas"
+CHEMICAL_REFERENCE = re.compile(
+    r"\b(?:retaliation for|response to|accused of|blamed for|scene of|anniversary of|investigat\w+ (?:into|of)|"
+    r"(?:19|20)\d\d)\b(?:\W+[\w'’-]+){0,4}\W*$",
+    re.I,
+)
+AIRCRAFT_SUBJECT = re.compile(
+    r"\b(?:warplanes?|war planes|jets?|air ?force|aircraft|helicopters?|choppers|drones?|gunships?)\b[^.;]{0,40}$", re.I
+)
+
+
+def _crowd_violence(text: str, m: re.Match[str]) -> bool:
+    """Whether a crowd-violence cue is violence by the crowd: not the object of the protest ("against police
+    violence"), not a grenade attack ("a grenade was hurled into a truck")."""
+    cue = m.group().lower()
+    if re.fullmatch(r"violen\w*|unrest", cue):
+        left = text[max(0, m.start() - 40) : m.start()]
+        if PROTEST_OBJECT.search(left) or VIOLENCE_OBJECT.search(left):
+            return False
+    return not (re.match(r"hurl|throw|thrown", cue) and "grenade" in text[max(0, m.start() - 30) : m.end() + 30].lower())
 
 
 def _sides(text: str) -> list[tuple[int, int, str]]:
@@ -430,15 +474,20 @@ def classify_text(text: str) -> TypeDecision:
     for sent in split_sentences(text):
         hits.extend((sent.start, h) for h in find_triggers(sent.text(text)))
     # strong, specific weapons
-    vote("Chemical weapon", 9.5, _first(CHEMICAL, lead), "chemical")
+    vote("Chemical weapon", 9.5, _first_where(CHEMICAL, lead, lambda m: not CHEMICAL_REFERENCE.search(lead[max(0, m.start() - 60) : m.start()])
+                                              and not re.match(r"\W+(?:\w+\W+){0,2}tear ?gas", lead[m.end() : m.end() + 30], re.I)), "chemical")
     vote("Suicide bomb", 9.0, _first(SUICIDE, lead), "suicide")
-    vote("Sexual violence", 8.6, _first(SEXUAL, lead), "sexual")
-    vote("Grenade", 7.9, _first(GRENADE, lead), "grenade")
+    vote("Sexual violence", 9.4, _first(SEXUAL, lead), "sexual")
+    vote("Grenade", 9.0, _first(GRENADE, lead), "grenade")
     vote("Air/drone strike", 6.2, _first(AIR, lead), "aircraft")
     vote("Air/drone strike", 7.7, _first(AIR_STRONG, lead), "air")
     vote("Shelling/artillery/missile attack", 7.4, _first(ARTILLERY, lead), "artillery")
     vote("Remote explosive/landmine/IED", 7.2, _first(REMOTE, lead), "remote")
-    vote("Disrupted weapons use", 9.2, _first(DISRUPT, lead), "disrupt")
+    disrupt = _first(DISRUPT, lead)
+    if disrupt is not None and AIRCRAFT_SUBJECT.search(lead[max(0, disrupt.start() - 60) : disrupt.start()]):
+        vote("Air/drone strike", 9.3, disrupt, "aircraft-destroyed")  # "warplanes destroyed an arms depot"
+    else:
+        vote("Disrupted weapons use", 9.2, disrupt, "disrupt")
     vote("Abduction/forced disappearance", 8.0, _first(ABDUCT, lead), "abduct")
     vote("Headquarters or base established", 8.4, _first(HQ, lead), "hq")
     vote("Agreement", 6.0, _first(AGREE, lead), "agree")
@@ -448,8 +497,12 @@ def classify_text(text: str) -> TypeDecision:
     vote("Arrests", 7.6, _first(ARREST_STRONG, lead), "arrested")
     vote("Change to group/activity", 4.0, _first(CHANGE, lead), "change")
     vote("Change to group/activity", 6.4, _first(CHANGE_STRONG, lead), "group-change")
-    vote("Looting/property destruction", 7.0, _first(LOOT, lead), "loot")
-    vote("Mob violence", 8.2, _first(MOB, lead), "mob")
+    loot = _first(LOOT, lead)
+    if loot is not None and AIRCRAFT_SUBJECT.search(lead[max(0, loot.start() - 60) : loot.start()]):
+        vote("Air/drone strike", 7.9, loot, "aircraft-destroyed")
+    else:
+        vote("Looting/property destruction", 7.0, loot, "loot")
+    vote("Mob violence", 8.2, _first_where(MOB, lead, lambda m: not re.search(r"\baccording to\s+$", lead[max(0, m.start() - 15) : m.start()])), "mob")
     # territory
     cap = next(
         (m for m in CAPTURE.finditer(lead)
@@ -493,11 +546,11 @@ def classify_text(text: str) -> TypeDecision:
         r"not encounter\w* any (?:resistance|fight\w*)|no (?:resistance|fighting))\b)", lead, re.I)
     vote("Non-violent transfer of territory", 9.2, peaceful_entry, "unopposed-entry")
     # protests and riots
-    prot = _first(PROTEST, lead)
+    prot = _first_where(PROTEST, lead, lambda m: not PROSPECTIVE.search(lead[max(0, m.start() - 60) : m.start()]))
     if prot is not None:
         force = _first(FORCE, lead)
-        inter = _first(INTERVENE, lead)
-        riot = _first(CROWD_VIOLENCE, lead)
+        inter = _first_where(INTERVENE, lead, lambda m: not PROTEST_OBJECT.search(lead[max(0, m.start() - 40) : m.start()]))
+        riot = _first_where(CROWD_VIOLENCE, lead, lambda m: _crowd_violence(lead, m))
         authorities = STATE_WORDS.search(lead) or re.search(r"\b(?:authorities|forces|government|regime|officers|Israeli|occupation|guards)\b", lead, re.I)
         if force is not None and not authorities:
             vote("Mob violence", 9.3, force, "crowd-attacks-protest")

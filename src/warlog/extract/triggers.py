@@ -39,7 +39,7 @@ class TriggerHit:
 
 
 HYPOTHETICAL = re.compile(
-    r"\b(?:will|would|could|might|(?-i:may)|shall|poised to|set to|about to|prepar(?:e|es|ed|ing) (?:to|for)|gearing up for|"
+    r"\b(?:will|would(?!-be)|could|might|called on (?:\w+ ){0,2}to|(?-i:may)|shall|poised to|set to|about to|prepar(?:e|es|ed|ing) (?:to|for)|gearing up for|"
     r"gear(?:s|ing)? up for|intends? to|intended to|plan(?:s|ned|ning)? (?:to|for)|threat(?:en|ens|ened) (?:to|with)|"
     r"vow(?:s|ed)? to|promis(?:e|es|ed) (?:to|further)|prelude to|warn(?:s|ed|ing)? (?:of|that|against)|fears? (?:of|that)|"
     r"expected to|likely to|to prevent|prevent(?:ed|ing)?|to stop|to avoid|call(?:s|ed)? for|demand(?:s|ed)? (?:that|an end)|"
@@ -174,8 +174,17 @@ def _word_beginnings(sentence: str) -> set[str]:
     return out
 
 
+REALISED = re.compile(r"\b(?:after|following|since)\b", re.I)
+
+
 def is_hypothetical(sentence: str, start: int) -> bool:
+    """A future, conditional, negated or purposive frame within a few words before ``start`` ("poised to
+    launch", "could", "no"); a frame before "after"/"following"/"since" does not reach past it ("will advance
+    to X after seizing Y": the seizure happened)."""
     left = sentence[max(0, start - 70) : start]
+    cuts = [m.end() for m in REALISED.finditer(left)]
+    if cuts:
+        left = left[cuts[-1] :]
     return bool(HYPOTHETICAL.search(left))
 
 

@@ -452,8 +452,9 @@ def _agent_side(text: str, vstart: int, vend: int) -> str | None:
     return sides[-1][2] if sides else None
 
 
-def classify_text(text: str) -> TypeDecision:
-    """Type a snippet or sentence. Never raises; text with no cue at all is typed *Other* with score 0."""
+def classify_text(text: str, sentence_hits: list[TriggerHit] | None = None) -> TypeDecision:
+    """Type a snippet or sentence. Never raises; text with no cue at all is typed *Other* with score 0.
+    ``sentence_hits``: the trigger hits already found when ``text`` is one sentence (not searched again)."""
     scores: dict[str, float] = {}
     cues: dict[str, tuple[int, int, str]] = {}
 
@@ -471,8 +472,12 @@ def classify_text(text: str) -> TypeDecision:
 
     lead = text[:400]
     hits: list[tuple[int, TriggerHit]] = []
-    for sent in split_sentences(text):
-        hits.extend((sent.start, h) for h in find_triggers(sent.text(text)))
+    sents = split_sentences(text)
+    if sentence_hits is not None and len(sents) == 1 and sents[0].start == 0 and sents[0].end == len(text):
+        hits = [(0, h) for h in sentence_hits]
+    else:
+        for sent in sents:
+            hits.extend((sent.start, h) for h in find_triggers(sent.text(text)))
     # strong, specific weapons
     vote("Chemical weapon", 9.5, _first_where(CHEMICAL, lead, lambda m: not CHEMICAL_REFERENCE.search(lead[max(0, m.start() - 60) : m.start()])
                                               and not re.match(r"\W+(?:\w+\W+){0,2}tear ?gas", lead[m.end() : m.end() + 30], re.I)), "chemical")

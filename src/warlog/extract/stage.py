@@ -112,7 +112,7 @@ class ExtractStage(Stage):
             else:
                 event_type, sub = "Battles", "Armed clash"
         # context rules of the codebook (who took territory, what happened at a protest, weapons found not used)
-        decision = classify_text(text)
+        decision = classify_text(text, hits)
         if decision.rule not in ("lexicon", "no-cue", "kill-armed", "kill-civilian") and decision.sub_event_type != "Other":
             if (event_type, sub) != (decision.event_type, decision.sub_event_type):
                 self.stats.counters["retyped_by_context"] += 1

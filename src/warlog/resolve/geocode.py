@@ -88,6 +88,7 @@ class Gazetteer:
         self.country_gid: dict[str, str] = {}
         self.country_point: dict[str, tuple[float, float]] = {}
         self._fuzzy: dict[tuple[str, str], dict[str, list[int]]] = {}
+        self._fuzzy_groups: dict[str, dict[str, list[tuple[str, int]]]] = {}
         self._buckets: dict[tuple[int, int], list[int]] | None = None
         self.entry_nkeys: list[tuple[str, ...]] = []
         self.learned: dict[str, int] = {}
@@ -189,17 +190,14 @@ class Gazetteer:
         if idx is None:
             idx = {}
             get = idx.get
-            for i in self.by_cc.get(cc, ()):
-                for k in self.entry_nkeys[i]:  # the normalised name and alternates
-                    if not k.startswith(first):
-                        continue
-                    for j in range(len(k) + 1):
-                        d = k[:j] + k[j + 1 :]
-                        lst = get(d)
-                        if lst is None:
-                            idx[d] = [i]
-                        elif lst[-1] != i:
-                            lst.append(i)
+            for k, i in self._fuzzy_keys(cc).get(first, ()):
+                for j in range(len(k) + 1):
+                    d = k[:j] + k[j + 1 :]
+                    lst = get(d)
+                    if lst is None:
+                        idx[d] = [i]
+                    elif lst[-1] != i:
+                        lst.append(i)
             self._fuzzy[(cc, first)] = idx
         return idx
 
@@ -208,13 +206,25 @@ class Gazetteer:
         idx = self._fuzzy.get((cc, ""))
         if idx is None:
             idx = {}
-            for i in self.by_cc.get(cc, ()):
-                for k in self.entry_nkeys[i]:
+            for pairs in self._fuzzy_keys(cc).values():
+                for k, i in pairs:
                     lst = idx.setdefault(k[1:], [])
                     if not lst or lst[-1] != i:
                         lst.append(i)
             self._fuzzy[(cc, "")] = idx
         return idx
+
+    def _fuzzy_keys(self, cc: str) -> dict[str, list[tuple[str, int]]]:
+        """``cc``'s normalised keys (name and alternates) grouped by first letter, in entry order."""
+        groups = self._fuzzy_groups.get(cc)
+        if groups is None:
+            groups = {}
+            for i in self.by_cc.get(cc, ()):
+                for k in self.entry_nkeys[i]:
+                    if k:
+                        groups.setdefault(k[0], []).append((k, i))
+            self._fuzzy_groups[cc] = groups
+        return groups
 
     def resolve(
         self,

@@ -188,6 +188,7 @@ def bench(
     scales: str = typer.Option("1,10", help="Corpus replications to time, comma-separated (memory should stay flat)."),
     naive_limit: int = typer.Option(60, help="Articles for the naive-pass comparison (0: skip it)."),
     batch_size: int = typer.Option(32, min=1, help="Articles per batch."),
+    repeat: int = typer.Option(3, min=1, help="Runs of the first scale and of the naive comparison; the best counts."),
 ) -> None:
     """Throughput (articles/s and words/s per core), peak memory at 1x and 10x, and the fast path against a naive
     full-spaCy pass (speed ratio and recall)."""
@@ -203,7 +204,7 @@ def bench(
     except ValueError:
         err.print(f"[bold red]error[/] --scales {scales!r}: give integers such as 1,10")
         raise typer.Exit(2) from None
-    typer.echo(run_bench(source, sc, naive_limit=naive_limit, batch_size=batch_size).render())
+    typer.echo(run_bench(source, sc, naive_limit=naive_limit, batch_size=batch_size, repeat=repeat).render())
 
 
 @app.command()

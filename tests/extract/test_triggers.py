@@ -59,6 +59,7 @@ _WORDS = [
     "suicide", "bomber", "protesters", "tear", "gas", "a", "mob", "clashes", "fighting", "seized", "control", "of",
     "town", "near", "Aleppo", "on", "Saturday", "gunmen", "abducted", "were", "not", "“liberating”", "set", "up",
     "base", "ceasefire", "handed", "over", "arrested", "riot", "dead", "bodies", "attack", "attacked", "-", ",", ".",
+    "mob", "re", "take", "de-escalation", "deal", "\u017fhelled", "KILLED", "“", "”",
 ]
 
 
@@ -83,6 +84,7 @@ def test_every_rule_has_a_bound_and_it_is_a_necessary_condition():
         (r"(?:fired|opened fire) on", "nothing here", False),
         (r"\w+ killed", "anything", True),  # unbounded start: never filtered
         (r"bomb", "a carbomb", True),  # not anchored: a substring test
+        (r"strikes", "air \u017ftrikes", True),  # long s matches s case-insensitively
     ],
 )
 def test_may_match(pattern, text, expected):
@@ -104,4 +106,5 @@ def test_classifier_gate_changes_nothing(monkeypatch):
     assert [(d.sub_event_type, d.rule, d.score) for d in gated] == [
         (d.sub_event_type, d.rule, d.score) for d in (et.classify_text(t) for t in texts)
     ]
-    assert _word_heads(r"(?:fired|opened fire) on", 2) == frozenset({"fir", "ope"})
+    assert _word_heads(r"(?:fired|opened fire) on", 2, 3) == frozenset({"fir", "ope"})
+    assert _word_heads(r"a mob|re-take", 2, 6) == frozenset({"a mob", "re-tak"})

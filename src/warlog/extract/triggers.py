@@ -77,22 +77,30 @@ def rules() -> tuple[TriggerRule, ...]:
 
 @lru_cache(maxsize=1)
 def prefilter() -> tuple[tuple[TriggerRule, frozenset[str] | None], ...]:
-    """Each rule with the word beginnings (up to three letters, lower case) one of which any match of it must
-    start with, or ``None`` where that can't be bounded. A sentence none of whose words begins so can't match
-    the rule, so the rule is not tried: a set lookup per word instead of a regex scan per rule."""
-    return tuple((r, _word_heads(r.regex.pattern)) for r in rules())
+    """Each rule with the literal beginnings (up to six characters, lower case) one of which any match of it
+    must start with, or ``None`` where that can't be bounded. A sentence containing none of them can't match
+    the rule, so the rule is not tried: a few substring tests instead of a regex scan per rule."""
+    return tuple((r, _word_heads(r.regex.pattern, r.regex.flags, HEAD_LEN)) for r in rules())
+
+
+HEAD_LEN = 6
+# letters that match ASCII letters case-insensitively without lower-casing to them (long s, Kelvin sign, dotted
+# and dotless i): text holding one is matched rule by rule, without the literal test
+_CASE_FOLD_EXTRA = re.compile("[\u017f\u212a\u0130\u0131]")
 
 
 def may_match(rx: re.Pattern[str], lowered: str) -> bool:
-    """False only when ``rx`` cannot match text whose lower-case form is ``lowered``: none of the letter runs
-    any match of it must begin with occurs in the text (a substring test, so it holds for patterns that are
-    not anchored at a word start too)."""
-    heads = _word_heads(rx.pattern, rx.flags, 6)
+    """False only when ``rx`` cannot match text whose lower-case form is ``lowered``: none of the literal
+    beginnings any match of it must start with occurs in the text (a substring test, so it holds for patterns
+    that are not anchored at a word start too)."""
+    if _CASE_FOLD_EXTRA.search(lowered):
+        return True
+    heads = _word_heads(rx.pattern, rx.flags, HEAD_LEN)
     return heads is None or any(h in lowered for h in heads)
 
 
 @lru_cache(maxsize=512)
-def _word_heads(pattern: str, flags: int = re.I, n: int = 3) -> frozenset[str] | None:
+def _word_heads(pattern: str, flags: int = re.I, n: int = HEAD_LEN) -> frozenset[str] | None:
     import re._parser as sre  # the stdlib's own parse of the pattern
 
     heads = _heads(list(sre.parse(pattern, flags)), n)
@@ -106,8 +114,8 @@ _Heads = set[tuple[str, bool]]
 
 
 def _heads(seq: list, n: int) -> _Heads | None:
-    """The possible first ``n`` word characters of a match of a parsed sequence, as (prefix, finished) pairs;
-    a prefix is finished at ``n`` characters or at a non-word character. Cutting a prefix short is always safe
+    """The possible first ``n`` characters (lower case) of a match of a parsed sequence, as (prefix, finished) pairs;
+    a prefix is finished at ``n`` characters. Cutting a prefix short is always safe
     (a shorter prefix is a weaker condition), so anything unusual finishes it; ``None``: no bound."""
     from re._constants import ASSERT, ASSERT_NOT, AT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
 
@@ -119,30 +127,25 @@ def _heads(seq: list, n: int) -> _Heads | None:
             continue  # zero width
         opts: _Heads | None
         if op is LITERAL:
-            c = chr(av).lower()
-            opts = {(c, False)} if (c.isalnum() or c == "_") else {("", True)}
+            opts = {(chr(av).lower(), False)}
         elif op is SUBPATTERN:
             opts = _heads(list(av[-1]), n)
         elif op is BRANCH:
-            opts = set()
-            for alt in av[1]:
-                h = _heads(list(alt), n)
-                if h is None:
-                    return None
-                opts |= h
+            alts = [_heads(list(alt), n) for alt in av[1]]
+            opts = None if any(h is None for h in alts) else set().union(*alts)  # type: ignore[arg-type]
         elif op in (MAX_REPEAT, MIN_REPEAT):
             lo, _hi, sub = av
             h = _heads(list(sub), n)
             if h is None:
-                return None
-            opts = {(p, True) for p, _ in h}  # one repetition, then stop extending (safe)
-            if lo == 0:
-                opts.add(("", False))
+                opts = None
+            else:
+                opts = {(p, True) for p, _ in h}  # one repetition, then stop extending (safe)
+                if lo == 0:
+                    opts.add(("", False))
         elif op is IN and all(o is LITERAL for o, _ in av):
             opts = set()
             for _, code in av:
-                c = chr(code).lower()
-                opts.add((c, False) if (c.isalnum() or c == "_") else ("", True))
+                opts.add((chr(code).lower(), False))
         else:  # any character, a class, a back-reference: no bound from here on
             opts = None
         if opts is None:
@@ -160,18 +163,6 @@ def _heads(seq: list, n: int) -> _Heads | None:
                 new.add((pq[:n], d or len(pq) >= n))
         states = new
     return states
-
-
-WORD = re.compile(r"\w+")
-
-
-def _word_beginnings(sentence: str) -> set[str]:
-    out: set[str] = set()
-    for w in WORD.findall(sentence.lower()):
-        out.add(w[:1])
-        out.add(w[:2])
-        out.add(w[:3])
-    return out
 
 
 REALISED = re.compile(r"\b(?:after|following|since)\b", re.I)
@@ -193,11 +184,14 @@ def is_scare_quoted(sentence: str, start: int, end: int) -> bool:
 
 
 def find_triggers(sentence: str, use_prefilter: bool = True) -> list[TriggerHit]:
-    """All surviving trigger hits in a sentence, best (highest priority, then earliest) first. The prefilter (one
-    alternation of every rule) skips sentences no rule can match; ``use_prefilter=False`` tries every rule."""
+    """All surviving trigger hits in a sentence, best (highest priority, then earliest) first. The prefilter (the
+    literal beginnings of each rule) tries only the rules that can match; ``use_prefilter=False`` tries every rule."""
     if use_prefilter:
-        begins = _word_beginnings(sentence)
-        todo = [r for r, heads in prefilter() if heads is None or not heads.isdisjoint(begins)]
+        low = sentence.lower()
+        if _CASE_FOLD_EXTRA.search(low):
+            todo = list(rules())
+        else:
+            todo = [r for r, heads in prefilter() if heads is None or any(h in low for h in heads)]
         if not todo:
             return []
     else:

@@ -106,8 +106,14 @@ def _word_heads(pattern: str, flags: int = re.I, n: int = HEAD_LEN) -> frozenset
     heads = _heads(list(sre.parse(pattern, flags)), n)
     if heads is None:
         return None
-    out = frozenset(p for p, _ in heads)
-    return None if "" in out else out
+    out = {p for p, _ in heads}
+    if "" in out:
+        return None
+    # a head with a shorter head as its prefix adds nothing to a substring test
+    return frozenset(h for h in out if not any(o != h and h.startswith(o) for o in out))
+
+
+MAX_HEADS = 16
 
 
 _Heads = set[tuple[str, bool]]

@@ -113,8 +113,6 @@ def _word_heads(pattern: str, flags: int = re.I, n: int = HEAD_LEN) -> frozenset
     return frozenset(h for h in out if not any(o != h and h.startswith(o) for o in out))
 
 
-
-
 _Heads = set[tuple[str, bool]]
 
 

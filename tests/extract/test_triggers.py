@@ -52,7 +52,8 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from warlog.extract import event_type as et  # noqa: E402
-from warlog.extract.triggers import _word_heads, may_match, prefilter, rules  # noqa: E402
+from warlog.extract.literals import literal_heads, may_match  # noqa: E402
+from warlog.extract.triggers import prefilter, rules  # noqa: E402
 
 _WORDS = [
     "air", "strikes", "airstrike", "shelled", "re-take", "retook", "the", "rebels", "killed", "Kill", "IEDs", "IED",
@@ -106,5 +107,5 @@ def test_classifier_gate_changes_nothing(monkeypatch):
     assert [(d.sub_event_type, d.rule, d.score) for d in gated] == [
         (d.sub_event_type, d.rule, d.score) for d in (et.classify_text(t) for t in texts)
     ]
-    assert _word_heads(r"(?:fired|opened fire) on", 2, 3) == frozenset({"fir", "ope"})
-    assert _word_heads(r"a mob|re-take", 2, 6) == frozenset({"a mob", "re-tak"})
+    assert literal_heads(r"(?:fired|opened fire) on", 2, 3) == frozenset({"fir", "ope"})
+    assert literal_heads(r"a mob|re-take", 2, 6) == frozenset({"a mob", "re-tak"})

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from warlog.data import Quantity
+from warlog.extract.literals import may_match
 
 UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -156,7 +157,10 @@ def parse_quantity(m: re.Match[str]) -> Quantity | None:
 def find_counts(sentence: str) -> list[CountHit]:
     hits: list[CountHit] = []
     cumulative_sentence = bool(CUMULATIVE.search(sentence))
+    low = sentence.lower()
     for kind, pat in PATTERNS:
+        if not may_match(pat, low):
+            continue
         for m in pat.finditer(sentence):
             if any(m.start() < h.end and h.start < m.end() for h in hits):
                 continue

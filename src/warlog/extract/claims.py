@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from warlog.extract.literals import may_match
+
 OUTLETS = (
     r"The Washington Post|Washington Post|The Guardian|The New York Times|New York Times|Reuters|AFP|Agence France-Presse|"
     r"Associated Press|AP|Al Jazeera|BBC|CNN|Al Arabiya|SANA|Anadolu(?: Agency)?|Xinhua|TASS|RIA Novosti|Asharq Al-Awsat|"
@@ -61,7 +63,10 @@ def find_attributions(sentence: str) -> list[Attribution]:
     out: list[Attribution] = []
     if not GATE.search(sentence):  # every pattern needs "according to" or a speech verb
         return out
+    low = sentence.lower()
     for pat in PATTERNS:
+        if not may_match(pat, low):
+            continue
         for m in pat.finditer(sentence):
             src = m.group("src").strip()
             src = re.sub(r"^(?:the|a|an)\s+", "", src, flags=re.I)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from warlog.assets import load_json
+from warlog.extract.literals import CASE_FOLD_EXTRA, HEAD_LEN, literal_heads
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,92 +81,7 @@ def prefilter() -> tuple[tuple[TriggerRule, frozenset[str] | None], ...]:
     """Each rule with the literal beginnings (up to six characters, lower case) one of which any match of it
     must start with, or ``None`` where that can't be bounded. A sentence containing none of them can't match
     the rule, so the rule is not tried: a few substring tests instead of a regex scan per rule."""
-    return tuple((r, _word_heads(r.regex.pattern, r.regex.flags, HEAD_LEN)) for r in rules())
-
-
-HEAD_LEN = 6
-# letters that match ASCII letters case-insensitively without lower-casing to them (long s, Kelvin sign, dotted
-# and dotless i): text holding one is matched rule by rule, without the literal test
-_CASE_FOLD_EXTRA = re.compile("[\u017f\u212a\u0130\u0131]")
-
-
-def may_match(rx: re.Pattern[str], lowered: str) -> bool:
-    """False only when ``rx`` cannot match text whose lower-case form is ``lowered``: none of the literal
-    beginnings any match of it must start with occurs in the text (a substring test, so it holds for patterns
-    that are not anchored at a word start too)."""
-    if _CASE_FOLD_EXTRA.search(lowered):
-        return True
-    heads = _word_heads(rx.pattern, rx.flags, HEAD_LEN)
-    return heads is None or any(h in lowered for h in heads)
-
-
-@lru_cache(maxsize=512)
-def _word_heads(pattern: str, flags: int = re.I, n: int = HEAD_LEN) -> frozenset[str] | None:
-    import re._parser as sre  # the stdlib's own parse of the pattern
-
-    heads = _heads(list(sre.parse(pattern, flags)), n)
-    if heads is None:
-        return None
-    out = {p for p, _ in heads}
-    if "" in out:
-        return None
-    # a head with a shorter head as its prefix adds nothing to a substring test
-    return frozenset(h for h in out if not any(o != h and h.startswith(o) for o in out))
-
-
-_Heads = set[tuple[str, bool]]
-
-
-def _heads(seq: list, n: int) -> _Heads | None:
-    """The possible first ``n`` characters (lower case) of a match of a parsed sequence, as (prefix, finished) pairs;
-    a prefix is finished at ``n`` characters. Cutting a prefix short is always safe
-    (a shorter prefix is a weaker condition), so anything unusual finishes it; ``None``: no bound."""
-    from re._constants import ASSERT, ASSERT_NOT, AT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
-
-    states: _Heads = {("", False)}
-    for op, av in seq:
-        if all(done for _, done in states):
-            break
-        if op in (AT, ASSERT, ASSERT_NOT):
-            continue  # zero width
-        opts: _Heads | None
-        if op is LITERAL:
-            opts = {(chr(av).lower(), False)}
-        elif op is SUBPATTERN:
-            opts = _heads(list(av[-1]), n)
-        elif op is BRANCH:
-            alts = [_heads(list(alt), n) for alt in av[1]]
-            opts = None if any(h is None for h in alts) else set().union(*alts)  # type: ignore[arg-type]
-        elif op in (MAX_REPEAT, MIN_REPEAT):
-            lo, _hi, sub = av
-            h = _heads(list(sub), n)
-            if h is None:
-                opts = None
-            else:
-                opts = {(p, True) for p, _ in h}  # one repetition, then stop extending (safe)
-                if lo == 0:
-                    opts.add(("", False))
-        elif op is IN and all(o is LITERAL for o, _ in av):
-            opts = set()
-            for _, code in av:
-                opts.add((chr(code).lower(), False))
-        else:  # any character, a class, a back-reference: no bound from here on
-            opts = None
-        if opts is None:
-            if all(p == "" for p, done in states if not done):
-                return None
-            states = {(p, True) for p, _ in states}
-            break
-        new: _Heads = set()
-        for p, done in states:
-            if done:
-                new.add((p, True))
-                continue
-            for q, d in opts:
-                pq = p + q
-                new.add((pq[:n], d or len(pq) >= n))
-        states = new
-    return states
+    return tuple((r, literal_heads(r.regex.pattern, r.regex.flags, HEAD_LEN)) for r in rules())
 
 
 REALISED = re.compile(r"\b(?:after|following|since)\b", re.I)
@@ -191,7 +107,7 @@ def find_triggers(sentence: str, use_prefilter: bool = True) -> list[TriggerHit]
     literal beginnings of each rule) tries only the rules that can match; ``use_prefilter=False`` tries every rule."""
     if use_prefilter:
         low = sentence.lower()
-        if _CASE_FOLD_EXTRA.search(low):
+        if CASE_FOLD_EXTRA.search(low):
             todo = list(rules())
         else:
             todo = [r for r, heads in prefilter() if heads is None or any(h in low for h in heads)]

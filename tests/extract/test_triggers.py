@@ -52,8 +52,8 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from warlog.extract import event_type as et  # noqa: E402
-from warlog.extract.literals import literal_heads, may_match  # noqa: E402
 from warlog.extract.triggers import prefilter, rules  # noqa: E402
+from warlog.literals import literal_heads, may_match  # noqa: E402
 
 _WORDS = [
     "air", "strikes", "airstrike", "shelled", "re-take", "retook", "the", "rebels", "killed", "Kill", "IEDs", "IED",

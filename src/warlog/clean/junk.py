@@ -21,6 +21,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from warlog.literals import may_match
+
 DEBUG_MARKERS = re.compile(
     r"(\bbool\((?:true|false)\)|\bstring\(\d+\)\s*\"|\bint\(\d+\)|\barray\(\d+\)\s*\{|\bvar_dump\b|"
     r"\bNULL\b\s*\}|\$[a-z_][a-z0-9_]*\s*[<>=!]|Stack trace:|\bon line \d+\b|^(?:PHP )?(?:Notice|Warning|Fatal error|"
@@ -84,6 +86,8 @@ class _Builder:
 
 
 def is_debug_line(line: str) -> bool:
+    if not may_match(DEBUG_MARKERS, line.lower()):  # most lines hold none of the markers' literal beginnings
+        return False
     hits = DEBUG_MARKERS.findall(line)
     return len(hits) >= 2 or (len(hits) == 1 and len(line) < 300)
 

@@ -279,13 +279,14 @@ class AggregateStage(Stage):
             if sent in in_mentions:
                 continue
             text = sent.text(doc.clean_text)
-            atts = find_attributions(text)
-            if not atts:
-                continue
-            target = next((e for e in doc.events if e.place and e.place.name.lower() in text.lower()), None)
+            low = text.lower()
+            target = next((e for e in doc.events if e.place and e.place.name.lower() in low), None)
             if target is None and is_allegation(text):
                 target = doc.events[0]
             if target is None:
+                continue  # about no event of the article: whoever said it, nothing to attach
+            atts = find_attributions(text)
+            if not atts:
                 continue
             for att in atts:
                 kind = "allegation" if is_allegation(text) else "statement"

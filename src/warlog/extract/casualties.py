@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from warlog.data import Quantity
-from warlog.extract.literals import may_match
+from warlog.literals import may_match
 
 UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,

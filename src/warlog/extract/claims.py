@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from warlog.extract.literals import may_match
+from warlog.literals import may_match
 
 OUTLETS = (
     r"The Washington Post|Washington Post|The Guardian|The New York Times|New York Times|Reuters|AFP|Agence France-Presse|"

@@ -23,9 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from warlog.extract import actors as actor_mod
-from warlog.extract.literals import may_match
 from warlog.extract.sentences import split_sentences
 from warlog.extract.triggers import TriggerHit, find_triggers, is_hypothetical
+from warlog.literals import may_match
 
 # ACLED sub-event type -> (event type, CASE 2021 code)
 TAXONOMY: dict[str, tuple[str, str]] = {

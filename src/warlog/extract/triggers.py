@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from warlog.assets import load_json
-from warlog.extract.literals import CASE_FOLD_EXTRA, HEAD_LEN, literal_heads
+from warlog.literals import CASE_FOLD_EXTRA, HEAD_LEN, literal_heads
 
 
 @dataclass(frozen=True, slots=True)

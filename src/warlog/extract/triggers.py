@@ -78,10 +78,29 @@ def rules() -> tuple[TriggerRule, ...]:
 
 @lru_cache(maxsize=1)
 def prefilter() -> tuple[tuple[TriggerRule, frozenset[str] | None], ...]:
-    """Each rule with the literal beginnings (up to six characters, lower case) one of which any match of it
-    must start with, or ``None`` where that can't be bounded. A sentence containing none of them can't match
-    the rule, so the rule is not tried: a few substring tests instead of a regex scan per rule."""
-    return tuple((r, literal_heads(r.regex.pattern, r.regex.flags, HEAD_LEN)) for r in rules())
+    r"""Each rule with the word beginnings (the leading letters, up to six, of its literal beginnings) one of
+    which any match of it must start a word with, or ``None`` where that can't be bounded. Every rule is
+    anchored at a word start (``(?<![\w-])``), so a sentence none of whose words begins so can't match the
+    rule, and the rule is not tried: set lookups instead of a regex scan per rule."""
+    out = []
+    for r in rules():
+        heads = literal_heads(r.regex.pattern, r.regex.flags, HEAD_LEN)
+        runs = None if heads is None else {m.group() if (m := _RUN.match(h)) else "" for h in heads}
+        out.append((r, None if runs is None or "" in runs else frozenset(runs)))
+    return tuple(out)
+
+
+_RUN = re.compile(r"\w+")
+
+
+def _word_beginnings(low: str) -> set[str]:
+    """Every beginning, up to six letters, of every word of lower-cased text."""
+    out: set[str] = set()
+    add = out.add
+    for w in _RUN.findall(low):
+        for k in range(1, min(len(w), HEAD_LEN) + 1):
+            add(w[:k])
+    return out
 
 
 REALISED = re.compile(r"\b(?:after|following|since)\b", re.I)
@@ -110,7 +129,8 @@ def find_triggers(sentence: str, use_prefilter: bool = True) -> list[TriggerHit]
         if CASE_FOLD_EXTRA.search(low):
             todo = list(rules())
         else:
-            todo = [r for r, heads in prefilter() if heads is None or any(h in low for h in heads)]
+            begins = _word_beginnings(low)
+            todo = [r for r, heads in prefilter() if heads is None or not heads.isdisjoint(begins)]
         if not todo:
             return []
     else:

@@ -78,6 +78,7 @@ def worker(source: Path, scale: int, naive: bool, batch_size: int, limit: int | 
     n_art = n_words = n_events = 0
     keys: list[list[Any]] = []
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
+        store.con.execute("SET threads TO 1")  # one core: DuckDB's own worker threads too, like OMP_NUM_THREADS=1
         run_id = store.start_run([str(source)])
         t0, c0 = time.perf_counter(), time.process_time()
         batch: list[Article] = []

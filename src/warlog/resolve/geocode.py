@@ -87,8 +87,8 @@ class Gazetteer:
         self.country_name: dict[str, str] = {}
         self.country_gid: dict[str, str] = {}
         self.country_point: dict[str, tuple[float, float]] = {}
-        self._fuzzy: dict[tuple[str, str], dict[str, list[int]]] = {}
-        self._fuzzy_groups: dict[str, dict[str, list[tuple[str, int]]]] = {}
+        self._fuzzy: dict[tuple[str, str, int], dict[str, list[int]]] = {}
+        self._fuzzy_groups: dict[str, dict[tuple[str, int], list[tuple[str, int]]]] = {}
         self._buckets: dict[tuple[int, int], list[int]] | None = None
         self.entry_nkeys: list[tuple[str, ...]] = []
         self.learned: dict[str, int] = {}
@@ -158,39 +158,38 @@ class Gazetteer:
         """Entries of country ``cc`` one edit from ``key`` (a deletion of one equals a deletion of the other, or
         ``key`` less a plural s is a deletion of the entry's key).
 
-        Built lazily and exactly, without indexing a whole country at once: when neither edit touches the first
-        letter, both keys start with the same letter, so only the deletion index of the entries starting with
-        ``key[0]`` is needed; an edit at the query's first letter is looked up in the bucket of ``key[1]``, one at
-        the entry's first letter in a dict of entry keys less their first letter."""
+        Built lazily and exactly, without indexing a whole country at once. Keys one edit apart differ in length
+        by at most one, so only entry keys of nearby lengths are indexed. When neither edit touches the first
+        letter, both keys start with the same letter: the deletion index of the entries starting with ``key[0]``
+        answers; an edit at the query's first letter is looked up among entries starting with ``key[1]``, one
+        at the entry's first letter in a dict of entry keys less their first letter."""
         if not key:
             return []
         memo = self._fuzzy_memo.get((key, cc))
         if memo is not None:
             return memo
-        dels = _deletes(key)
-        plural = {key[:-1]} if key.endswith("s") else set()
+        probes = _deletes(key) | ({key[:-1]} if key.endswith("s") else set())
         out: set[int] = set()
-        head = self._fuzzy_bucket(cc, key[0])
-        for d in dels | plural:
-            out.update(head.get(d, ()))
+        for d in probes:  # entry keys with d among their deletions are len(d) or len(d) + 1 long
+            for n in (len(d), len(d) + 1):
+                out.update(self._fuzzy_bucket(cc, key[0], n).get(d, ()))
+                out.update(self._fuzzy_tails(cc, n).get(d, ()))  # entry less its first letter == d
         if len(key) > 1:
-            out.update(self._fuzzy_bucket(cc, key[1]).get(key[1:], ()))
-        tails = self._fuzzy_tails(cc)
-        for d in dels | plural:
-            out.update(tails.get(d, ()))
+            for n in (len(key) - 1, len(key)):
+                out.update(self._fuzzy_bucket(cc, key[1], n).get(key[1:], ()))
         res = sorted(out)
         if len(self._fuzzy_memo) > 50_000:
             self._fuzzy_memo.clear()
         self._fuzzy_memo[(key, cc)] = res
         return res
 
-    def _fuzzy_bucket(self, cc: str, first: str) -> dict[str, list[int]]:
-        """Every key of ``cc``'s entries that starts with ``first``, and each of its one-letter deletions."""
-        idx = self._fuzzy.get((cc, first))
+    def _fuzzy_bucket(self, cc: str, first: str, length: int) -> dict[str, list[int]]:
+        """Every ``length``-letter key of ``cc``'s entries that starts with ``first``, and its one-letter deletions."""
+        idx = self._fuzzy.get((cc, first, length))
         if idx is None:
             idx = {}
             get = idx.get
-            for k, i in self._fuzzy_keys(cc).get(first, ()):
+            for k, i in self._fuzzy_keys(cc).get((first, length), ()):
                 for j in range(len(k) + 1):
                     d = k[:j] + k[j + 1 :]
                     lst = get(d)
@@ -198,31 +197,30 @@ class Gazetteer:
                         idx[d] = [i]
                     elif lst[-1] != i:
                         lst.append(i)
-            self._fuzzy[(cc, first)] = idx
+            self._fuzzy[(cc, first, length)] = idx
         return idx
 
-    def _fuzzy_tails(self, cc: str) -> dict[str, list[int]]:
-        """``cc``'s entry keys less their first letter."""
-        idx = self._fuzzy.get((cc, ""))
+    def _fuzzy_tails(self, cc: str, length: int) -> dict[str, list[int]]:
+        """``cc``'s ``length``-letter entry keys less their first letter."""
+        idx = self._fuzzy.get((cc, "", length))
         if idx is None:
             idx = {}
-            for pairs in self._fuzzy_keys(cc).values():
+            for (_first, n), pairs in self._fuzzy_keys(cc).items():
+                if n != length:
+                    continue
                 for k, i in pairs:
-                    lst = idx.setdefault(k[1:], [])
-                    if not lst or lst[-1] != i:
-                        lst.append(i)
-            self._fuzzy[(cc, "")] = idx
+                    idx.setdefault(k[1:], []).append(i)
+            self._fuzzy[(cc, "", length)] = idx
         return idx
 
-    def _fuzzy_keys(self, cc: str) -> dict[str, list[tuple[str, int]]]:
-        """``cc``'s normalised keys (name and alternates) grouped by first letter, in entry order."""
+    def _fuzzy_keys(self, cc: str) -> dict[tuple[str, int], list[tuple[str, int]]]:
+        """``cc``'s normalised keys (name and alternates) grouped by first letter and length, in entry order."""
         groups = self._fuzzy_groups.get(cc)
         if groups is None:
             groups = {}
             for i in self.by_cc.get(cc, ()):
                 for k in self.entry_nkeys[i]:
-                    if k:
-                        groups.setdefault(k[0], []).append((k, i))
+                    groups.setdefault((k[:1], len(k)), []).append((k, i))
             self._fuzzy_groups[cc] = groups
         return groups
 

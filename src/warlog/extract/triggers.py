@@ -81,7 +81,7 @@ def prefilter() -> tuple[tuple[TriggerRule, frozenset[str] | None], ...]:
     r"""Each rule with the word beginnings (the leading letters, up to six, of its literal beginnings) one of
     which any match of it must start a word with, or ``None`` where that can't be bounded. Every rule is
     anchored at a word start (``(?<![\w-])``), so a sentence none of whose words begins so can't match the
-    rule, and the rule is not tried: set lookups instead of a regex scan per rule."""
+    rule, and the rule is not tried."""
     out = []
     for r in rules():
         heads = literal_heads(r.regex.pattern, r.regex.flags, HEAD_LEN)
@@ -93,14 +93,62 @@ def prefilter() -> tuple[tuple[TriggerRule, frozenset[str] | None], ...]:
 _RUN = re.compile(r"\w+")
 
 
-def _word_beginnings(low: str) -> set[str]:
-    """Every beginning, up to six letters, of every word of lower-cased text."""
-    out: set[str] = set()
-    add = out.add
+@dataclass(frozen=True)
+class _WordIndex:
+    """The prefilter as lookups per word: whole words (a literal beginning whose letters end before a space or
+    hyphen, as "a" in "a mob", must be a whole word), three-letter beginnings (then a ``startswith`` check) and
+    shorter beginnings; rules with no bound are always tried."""
+
+    always: frozenset[int]
+    whole: dict[str, tuple[int, ...]]
+    by3: dict[str, tuple[tuple[str, int], ...]]
+    short: dict[str, tuple[int, ...]]
+
+
+@lru_cache(maxsize=1)
+def _word_index() -> _WordIndex:
+    always: set[int] = set()
+    whole: dict[str, list[int]] = {}
+    by3: dict[str, list[tuple[str, int]]] = {}
+    short: dict[str, list[int]] = {}
+    for i, r in enumerate(rules()):
+        heads = literal_heads(r.regex.pattern, r.regex.flags, HEAD_LEN)
+        if heads is None:
+            always.add(i)
+            continue
+        for h in heads:
+            m = _RUN.match(h)
+            if m is None:
+                always.add(i)
+                continue
+            run = m.group()
+            if len(h) > len(run):  # a non-word character follows: the run is a whole word
+                whole.setdefault(run, []).append(i)
+            elif len(run) >= 3:
+                by3.setdefault(run[:3], []).append((run, i))
+            else:
+                short.setdefault(run, []).append(i)
+    return _WordIndex(frozenset(always), {k: tuple(v) for k, v in whole.items()},
+                      {k: tuple(v) for k, v in by3.items()}, {k: tuple(v) for k, v in short.items()})
+
+
+def _candidate_rules(low: str) -> list[TriggerRule]:
+    """The rules some word of lower-cased ``low`` can start a match of, in priority order."""
+    ix = _word_index()
+    found = set(ix.always)
+    whole, by3, short = ix.whole, ix.by3, ix.short
     for w in _RUN.findall(low):
-        for k in range(1, min(len(w), HEAD_LEN) + 1):
-            add(w[:k])
-    return out
+        if w in whole:
+            found.update(whole[w])
+        for run, i in by3.get(w[:3], ()):
+            if w.startswith(run):
+                found.add(i)
+        if short:
+            for k in (1, 2):
+                if w[:k] in short:
+                    found.update(short[w[:k]])
+    allr = rules()
+    return [allr[i] for i in sorted(found)]
 
 
 REALISED = re.compile(r"\b(?:after|following|since)\b", re.I)
@@ -126,11 +174,7 @@ def find_triggers(sentence: str, use_prefilter: bool = True) -> list[TriggerHit]
     literal beginnings of each rule) tries only the rules that can match; ``use_prefilter=False`` tries every rule."""
     if use_prefilter:
         low = sentence.lower()
-        if CASE_FOLD_EXTRA.search(low):
-            todo = list(rules())
-        else:
-            begins = _word_beginnings(low)
-            todo = [r for r, heads in prefilter() if heads is None or not heads.isdisjoint(begins)]
+        todo = list(rules()) if CASE_FOLD_EXTRA.search(low) else _candidate_rules(low)
         if not todo:
             return []
     else:

@@ -178,18 +178,29 @@ def _best(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def run_bench(source: Path, scales: list[int], naive_limit: int | None = 60, batch_size: int = 32, repeat: int = 3) -> BenchReport:
     """``repeat``: how many times the first scale and the naive comparison run (the best counts); larger scales,
-    which show that memory stays flat, run once."""
-    runs = [_best([_spawn(source, s, False, batch_size, None, None) for _ in range(repeat if k == 0 else 1)])
-            for k, s in enumerate(scales)]
-    naive = recall = sample = None
-    if naive_limit != 0:
-        with tempfile.TemporaryDirectory() as tmp:
-            fe, ne = str(Path(tmp) / "fast.json"), str(Path(tmp) / "naive.json")
-            sample = _best([_spawn(source, 1, False, batch_size, naive_limit, fe) for _ in range(repeat)])
-            naive = _best([_spawn(source, 1, True, batch_size, naive_limit, ne) for _ in range(repeat)])
-            fast_keys = {tuple(k) for k in json.loads(Path(fe).read_text())}
-            naive_keys = {tuple(k) for k in json.loads(Path(ne).read_text())}
+    which show that memory stays flat, run once. Repeats are interleaved round by round, so that a slow spell
+    of the machine does not fall on every repeat of one measurement."""
+    first: list[dict[str, Any]] = []
+    larger: list[dict[str, Any]] = []
+    samples: list[dict[str, Any]] = []
+    naives: list[dict[str, Any]] = []
+    recall = None
+    with tempfile.TemporaryDirectory() as tmp:
+        fe, ne = str(Path(tmp) / "fast.json"), str(Path(tmp) / "naive.json")
+        for k in range(repeat):
+            first.append(_spawn(source, scales[0], False, batch_size, None, None))
+            if naive_limit != 0:
+                samples.append(_spawn(source, 1, False, batch_size, naive_limit, fe))
+                naives.append(_spawn(source, 1, True, batch_size, naive_limit, ne))
+            if k == 0:
+                larger = [_spawn(source, s, False, batch_size, None, None) for s in scales[1:]]
+        if naive_limit != 0:
+            fast_keys = {tuple(x) for x in json.loads(Path(fe).read_text())}
+            naive_keys = {tuple(x) for x in json.loads(Path(ne).read_text())}
             recall = len(fast_keys & naive_keys) / len(naive_keys) if naive_keys else 1.0
+    runs = [_best(first)] + [_best([r]) for r in larger]
+    naive = _best(naives) if naives else None
+    sample = _best(samples) if samples else None
     return BenchReport(source, runs, naive, recall, sample)
 
 

@@ -351,15 +351,15 @@ class TypeDecision:
 
 
 def _first(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
-    if not may_match(rx, text.lower()):
-        return None
-    return next((m for m in rx.finditer(text) if not is_hypothetical(text, m.start())), None)
+    """The first match of ``rx`` in ``text`` not in a hypothetical frame."""
+    return _first_where(rx, text, None)
 
 
-def _first_where(rx: re.Pattern[str], text: str, keep: Callable[[re.Match[str]], bool]) -> re.Match[str] | None:
+def _first_where(rx: re.Pattern[str], text: str, keep: Callable[[re.Match[str]], bool] | None) -> re.Match[str] | None:
+    """The first match not in a hypothetical frame that ``keep`` accepts."""
     if not may_match(rx, text.lower()):
         return None
-    return next((m for m in rx.finditer(text) if not is_hypothetical(text, m.start()) and keep(m)), None)
+    return next((m for m in rx.finditer(text) if not is_hypothetical(text, m.start()) and (keep is None or keep(m))), None)
 
 
 # what a protest is *about* is not what happened at it: "protest against gun violence", "condemning police

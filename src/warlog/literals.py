@@ -16,13 +16,56 @@ CASE_FOLD_EXTRA = re.compile("[\u017f\u212a\u0130\u0131]")
 
 
 def may_match(rx: re.Pattern[str], lowered: str) -> bool:
-    """False only when ``rx`` cannot match text whose lower-case form is ``lowered``: none of the literal
-    beginnings any match of it must start with occurs in the text (a substring test, so it holds for patterns
-    that are not anchored at a word start too)."""
+    """False only when ``rx`` cannot match text whose lower-case form is ``lowered``.
+
+    A pattern that starts with ``\b`` and a letter starts every match at the start of a word, so it is enough
+    that some word of the text begins like one of its literal beginnings (set lookups on the text's words,
+    computed once per text). Otherwise one of the beginnings must occur anywhere in the text (a substring test)."""
     if CASE_FOLD_EXTRA.search(lowered):
         return True
-    heads = literal_heads(rx.pattern, rx.flags, HEAD_LEN)
-    return heads is None or any(h in lowered for h in heads)
+    gate = _gate(rx.pattern, rx.flags)
+    if gate is None:
+        return True
+    anchored, heads, whole, begins = gate
+    if not anchored:
+        return any(h in lowered for h in heads)
+    words, beginnings = _text_words(lowered)
+    return not (whole.isdisjoint(words) and begins.isdisjoint(beginnings))
+
+
+_RUN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1024)
+def _gate(pattern: str, flags: int) -> tuple[bool, frozenset[str], frozenset[str], frozenset[str]] | None:
+    """(anchored at a word start, literal beginnings, whole words, word beginnings) of a pattern, or ``None``."""
+    import re._parser as sre
+    from re._constants import AT, AT_BOUNDARY
+
+    heads = literal_heads(pattern, flags, HEAD_LEN)
+    if heads is None:
+        return None
+    parsed = list(sre.parse(pattern, flags))
+    runs = [(m.group(), len(h) > m.end()) if (m := _RUN.match(h)) and m.start() == 0 else None for h in heads]
+    anchored = bool(parsed) and parsed[0] == (AT, AT_BOUNDARY) and all(r is not None for r in runs)
+    whole = frozenset(r[0] for r in runs if r is not None and r[1])  # a non-word character follows: a whole word
+    begins = frozenset(r[0] for r in runs if r is not None and not r[1])
+    return anchored, heads, whole, begins
+
+
+_last_text: list[object] = ["", frozenset(), frozenset()]
+
+
+def _text_words(lowered: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of a lower-cased text and every beginning (up to six letters) of each; the last text's are kept,
+    as a classifier asks about one text many times in a row."""
+    if _last_text[0] == lowered:
+        return _last_text[1], _last_text[2]  # type: ignore[return-value]
+    words = _RUN.findall(lowered)
+    beginnings = frozenset(w[:k] for w in words for k in range(1, min(len(w), HEAD_LEN) + 1))
+    out = frozenset(words), beginnings
+    _last_text[:] = [lowered, *out]
+    return out
 
 
 @lru_cache(maxsize=512)

@@ -109,3 +109,17 @@ def test_classifier_gate_changes_nothing(monkeypatch):
     ]
     assert literal_heads(r"(?:fired|opened fire) on", 2, 3) == frozenset({"fir", "ope"})
     assert literal_heads(r"a mob|re-take", 2, 6) == frozenset({"a mob", "re-tak"})
+
+
+_CLASSIFIER_RXS = [getattr(et, n) for n in sorted(dir(et)) if isinstance(getattr(et, n), type(et.CLASH))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS + ["warplanes", "pounded", "tear-gas", "protest", "against", "violence",
+                                          "arms", "depot", "destroyed", "airstrikes", "detained", "ahead"]),
+                min_size=1, max_size=16))
+def test_may_match_never_hides_a_match(words):
+    text = " ".join(words)
+    for rx in _CLASSIFIER_RXS:
+        if rx.search(text):
+            assert may_match(rx, text.lower()), rx.pattern[:60]

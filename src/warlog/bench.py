@@ -67,6 +67,16 @@ WARM_UP = (
 )
 
 
+def _reference_loop() -> float:
+    """CPU seconds of a fixed pure-Python loop, timed in the worker before and after its run: shared machines
+    have slow spells, and this says how fast the machine was while the figures were taken."""
+    t = time.process_time()
+    x = 0
+    for i in range(3_000_000):
+        x += i
+    return time.process_time() - t
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -88,6 +98,7 @@ def worker(source: Path, scale: int, naive: bool, batch_size: int, limit: int | 
     with tempfile.TemporaryDirectory() as wtmp, Store(Path(wtmp) / "warm.duckdb") as wstore:
         wstore.write_batch(warm, pipeline.drain_rejects(), wstore.start_run(["warm-up"]))  # DuckDB's JSON extension
     startup = time.perf_counter() - t_start
+    ref = _reference_loop()
     n_art = n_words = n_events = 0
     keys: list[list[Any]] = []
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
@@ -123,6 +134,7 @@ def worker(source: Path, scale: int, naive: bool, batch_size: int, limit: int | 
         "seconds": round(wall, 3), "cpu_seconds": round(cpu, 3), "startup_seconds": round(startup, 3),
         "articles_per_s": round(n_art / wall, 2) if wall else 0.0, "words_per_s": round(n_words / wall, 1) if wall else 0.0,
         "articles_per_cpu_s": round(n_art / cpu, 2) if cpu else 0.0, "peak_mib": round(_peak_mib(), 1),
+        "reference_loop_s": round(min(ref, _reference_loop()), 3),
     }
 
 
@@ -148,11 +160,13 @@ class BenchReport:
         lines = [f"warlog bench on {self.source} (one worker process, one core, batches into DuckDB; best of "
                  f"{self.runs[0].get('repeats', 1)} runs, art/cpu-s spread {self.runs[0].get('spread', ('?', '?'))[0]}-"
                  f"{self.runs[0].get('spread', ('?', '?'))[1]})",
-                 f"{'run':14} {'articles':>8} {'words':>9} {'art/s':>7} {'words/s':>9} {'art/cpu-s':>9} {'peak MiB':>8} {'startup s':>9}"]
+                 f"{'run':14} {'articles':>8} {'words':>9} {'art/s':>7} {'words/s':>9} {'art/cpu-s':>9} {'peak MiB':>8} {'startup s':>9} "
+                 f"{'ref loop s':>10}"]
         for r in self.runs + ([self.naive] if self.naive else []):
             name = ("naive " if r["naive"] else "fast ") + f"{r['scale']}x"
             lines.append(f"{name:14} {r['articles']:8d} {r['words']:9d} {r['articles_per_s']:7.1f} {r['words_per_s']:9.0f} "
-                         f"{r['articles_per_cpu_s']:9.1f} {r['peak_mib']:8.0f} {r['startup_seconds']:9.1f}")
+                         f"{r['articles_per_cpu_s']:9.1f} {r['peak_mib']:8.0f} {r['startup_seconds']:9.1f} "
+                         f"{r.get('reference_loop_s', 0.0):10.3f}")
         if self.naive and self.fast_on_naive_sample:
             ratio = self.fast_on_naive_sample["articles_per_cpu_s"] / max(self.naive["articles_per_cpu_s"], 1e-9)
             lines.append(f"fast/naive speed ratio (same {self.naive['articles']} articles, per CPU second): {ratio:.1f}x")
@@ -160,6 +174,7 @@ class BenchReport:
         if len(self.runs) >= 2:
             a, b = self.runs[0], self.runs[-1]
             lines.append(f"memory {a['scale']}x -> {b['scale']}x: {a['peak_mib']:.0f} -> {b['peak_mib']:.0f} MiB")
+        lines.append("ref loop s: CPU seconds of a fixed pure-Python loop in the same worker (how fast the machine was then)")
         lines.append(f"articles_per_s_per_core={self.runs[0]['articles_per_cpu_s']:.1f}")
         return "\n".join(lines)
 

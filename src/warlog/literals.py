@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 HEAD_LEN = 6
 # letters that match ASCII letters case-insensitively without lower-casing to them (long s, Kelvin sign, dotted
@@ -16,56 +17,66 @@ CASE_FOLD_EXTRA = re.compile("[\u017f\u212a\u0130\u0131]")
 
 
 def may_match(rx: re.Pattern[str], lowered: str) -> bool:
-    """False only when ``rx`` cannot match text whose lower-case form is ``lowered``.
+    r"""False only when ``rx`` cannot match text whose lower-case form is ``lowered``.
 
-    A pattern that starts with ``\b`` and a letter starts every match at the start of a word, so it is enough
-    that some word of the text begins like one of its literal beginnings (set lookups on the text's words,
-    computed once per text). Otherwise one of the beginnings must occur anywhere in the text (a substring test)."""
+    A pattern anchored at a word start (``\b`` or ``(?<![\w-])`` before a letter) starts every match at the
+    start of a word, so it is enough that some word of the text begins like one of its literal beginnings (set
+    lookups on the text's words, computed once per text). Otherwise one of the beginnings must occur anywhere in
+    the text (a substring test)."""
     if CASE_FOLD_EXTRA.search(lowered):
         return True
-    gate = _gate(rx.pattern, rx.flags)
+    gate = word_gate(rx)
     if gate is None:
         return True
-    anchored, heads, whole, begins = gate
-    if not anchored:
-        return any(h in lowered for h in heads)
+    if not gate.anchored:
+        return any(h in lowered for h in gate.heads)
     words, beginnings = _text_words(lowered)
-    return not (whole.isdisjoint(words) and begins.isdisjoint(beginnings))
+    return not (gate.whole.isdisjoint(words) and gate.begins.isdisjoint(beginnings))
 
 
 _RUN = re.compile(r"\w+")
 
 
+class WordGate(NamedTuple):
+    anchored: bool  # every match starts at the start of a word
+    heads: frozenset[str]  # literal beginnings (lower case, up to HEAD_LEN characters)
+    whole: frozenset[str]  # words a match can start with exactly (a non-word character follows in the pattern)
+    begins: frozenset[str]  # beginnings of the word a match starts with
+
+
+def word_gate(rx: re.Pattern[str]) -> WordGate | None:
+    """What any match of ``rx`` must start with, or ``None`` where that can't be bounded."""
+    return _gate(rx.pattern, rx.flags)
+
+
 @lru_cache(maxsize=1024)
-def _gate(pattern: str, flags: int) -> tuple[bool, frozenset[str], frozenset[str], frozenset[str]] | None:
-    """(anchored at a word start, literal beginnings, whole words, word beginnings) of a pattern, or ``None``."""
+def _gate(pattern: str, flags: int) -> WordGate | None:
     import re._parser as sre
-    from re._constants import AT, AT_BOUNDARY
+    from re._constants import ASSERT_NOT, AT, AT_BOUNDARY, CATEGORY, CATEGORY_WORD, IN
 
     heads = literal_heads(pattern, flags, HEAD_LEN)
     if heads is None:
         return None
     parsed = list(sre.parse(pattern, flags))
-    runs = [(m.group(), len(h) > m.end()) if (m := _RUN.match(h)) and m.start() == 0 else None for h in heads]
-    anchored = bool(parsed) and parsed[0] == (AT, AT_BOUNDARY) and all(r is not None for r in runs)
-    whole = frozenset(r[0] for r in runs if r is not None and r[1])  # a non-word character follows: a whole word
+    first = parsed[0] if parsed else None
+    word_start = first == (AT, AT_BOUNDARY) or (  # \b, or a lookbehind refusing a word character before
+        first is not None and first[0] is ASSERT_NOT and first[1][0] == -1
+        and any(op is IN and (CATEGORY, CATEGORY_WORD) in av for op, av in first[1][1])
+    )
+    runs = [(m.group(), len(h) > m.end()) if (m := _RUN.match(h)) else None for h in heads]
+    anchored = word_start and all(r is not None for r in runs)
+    whole = frozenset(r[0] for r in runs if r is not None and r[1])
     begins = frozenset(r[0] for r in runs if r is not None and not r[1])
-    return anchored, heads, whole, begins
+    return WordGate(anchored, heads, whole, begins)
 
 
-_last_text: list[object] = ["", frozenset(), frozenset()]
-
-
+@lru_cache(maxsize=64)
 def _text_words(lowered: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The words of a lower-cased text and every beginning (up to six letters) of each; the last text's are kept,
-    as a classifier asks about one text many times in a row."""
-    if _last_text[0] == lowered:
-        return _last_text[1], _last_text[2]  # type: ignore[return-value]
+    """The words of a lower-cased text and every beginning (up to six letters) of each (cached: a classifier asks
+    about one text many times in a row)."""
     words = _RUN.findall(lowered)
     beginnings = frozenset(w[:k] for w in words for k in range(1, min(len(w), HEAD_LEN) + 1))
-    out = frozenset(words), beginnings
-    _last_text[:] = [lowered, *out]
-    return out
+    return frozenset(words), beginnings
 
 
 @lru_cache(maxsize=512)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from warlog.assets import load_json
-from warlog.literals import CASE_FOLD_EXTRA, HEAD_LEN, literal_heads
+from warlog.literals import CASE_FOLD_EXTRA, word_gate
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,28 +76,15 @@ def rules() -> tuple[TriggerRule, ...]:
     return tuple(sorted(out, key=lambda r: -r.priority))
 
 
-@lru_cache(maxsize=1)
-def prefilter() -> tuple[tuple[TriggerRule, frozenset[str] | None], ...]:
-    r"""Each rule with the word beginnings (the leading letters, up to six, of its literal beginnings) one of
-    which any match of it must start a word with, or ``None`` where that can't be bounded. Every rule is
-    anchored at a word start (``(?<![\w-])``), so a sentence none of whose words begins so can't match the
-    rule, and the rule is not tried."""
-    out = []
-    for r in rules():
-        heads = literal_heads(r.regex.pattern, r.regex.flags, HEAD_LEN)
-        runs = None if heads is None else {m.group() if (m := _RUN.match(h)) else "" for h in heads}
-        out.append((r, None if runs is None or "" in runs else frozenset(runs)))
-    return tuple(out)
-
-
 _RUN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class _WordIndex:
-    """The prefilter as lookups per word: whole words (a literal beginning whose letters end before a space or
-    hyphen, as "a" in "a mob", must be a whole word), three-letter beginnings (then a ``startswith`` check) and
-    shorter beginnings; rules with no bound are always tried."""
+    """The prefilter as lookups per word, from each rule's word gate (``warlog.literals``): whole words (a
+    literal beginning whose letters end before a space or hyphen, as "a" in "a mob", must be a whole word),
+    three-letter beginnings (then a ``startswith`` check) and shorter beginnings; rules that are not anchored at a
+    word start or can't be bounded are always tried."""
 
     always: frozenset[int]
     whole: dict[str, tuple[int, ...]]
@@ -112,19 +99,14 @@ def _word_index() -> _WordIndex:
     by3: dict[str, list[tuple[str, int]]] = {}
     short: dict[str, list[int]] = {}
     for i, r in enumerate(rules()):
-        heads = literal_heads(r.regex.pattern, r.regex.flags, HEAD_LEN)
-        if heads is None:
+        gate = word_gate(r.regex)
+        if gate is None or not gate.anchored:
             always.add(i)
             continue
-        for h in heads:
-            m = _RUN.match(h)
-            if m is None:
-                always.add(i)
-                continue
-            run = m.group()
-            if len(h) > len(run):  # a non-word character follows: the run is a whole word
-                whole.setdefault(run, []).append(i)
-            elif len(run) >= 3:
+        for run in gate.whole:
+            whole.setdefault(run, []).append(i)
+        for run in gate.begins:
+            if len(run) >= 3:
                 by3.setdefault(run[:3], []).append((run, i))
             else:
                 short.setdefault(run, []).append(i)

@@ -157,16 +157,16 @@ class BenchReport:
     fast_on_naive_sample: dict[str, Any] | None
 
     def render(self) -> str:
+        lo, hi = self.runs[0]["spread"]
         lines = [f"warlog bench on {self.source} (one worker process, one core, batches into DuckDB; best of "
-                 f"{self.runs[0].get('repeats', 1)} runs, art/cpu-s spread {self.runs[0].get('spread', ('?', '?'))[0]}-"
-                 f"{self.runs[0].get('spread', ('?', '?'))[1]})",
+                 f"{self.runs[0]['repeats']} runs, art/cpu-s spread {lo}-{hi})",
                  f"{'run':14} {'articles':>8} {'words':>9} {'art/s':>7} {'words/s':>9} {'art/cpu-s':>9} {'peak MiB':>8} {'startup s':>9} "
                  f"{'ref loop s':>10}"]
         for r in self.runs + ([self.naive] if self.naive else []):
             name = ("naive " if r["naive"] else "fast ") + f"{r['scale']}x"
             lines.append(f"{name:14} {r['articles']:8d} {r['words']:9d} {r['articles_per_s']:7.1f} {r['words_per_s']:9.0f} "
                          f"{r['articles_per_cpu_s']:9.1f} {r['peak_mib']:8.0f} {r['startup_seconds']:9.1f} "
-                         f"{r.get('reference_loop_s', 0.0):10.3f}")
+                         f"{r['reference_loop_s']:10.3f}")
         if self.naive and self.fast_on_naive_sample:
             ratio = self.fast_on_naive_sample["articles_per_cpu_s"] / max(self.naive["articles_per_cpu_s"], 1e-9)
             lines.append(f"fast/naive speed ratio (same {self.naive['articles']} articles, per CPU second): {ratio:.1f}x")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from warlog.data import Actor, ActorMethod, Claim, Doc, Mention, Quantity, Span
 from warlog.extract import actors as actor_mod
@@ -207,7 +208,12 @@ class ExtractStage(Stage):
         return m
 
 
-_Cues = tuple[list[actor_mod.ActorHit], list[CountHit], list[actor_mod.ActorHit], "actor_mod.ActorHit | None", bool]
+class _Cues(NamedTuple):
+    actors: list[actor_mod.ActorHit]
+    counts: list[CountHit]
+    armed: list[actor_mod.ActorHit]  # armed actors that are not speakers
+    civ_actor: actor_mod.ActorHit | None
+    civ_count: bool  # civilians counted among the killed
 
 
 def _cues(text: str, hits: list[TriggerHit]) -> _Cues | None:
@@ -226,7 +232,7 @@ def _cues(text: str, hits: list[TriggerHit]) -> _Cues | None:
     ]
     if hits[0].kind in ("kill", "attack") and not (civ_actor or civ_count) and not counts and not armed:
         return None
-    return actor_hits, counts, armed, civ_actor, civ_count
+    return _Cues(actor_hits, counts, armed, civ_actor, civ_count)
 
 
 def _antecedent_actor(doc: Doc, sent: Span) -> Actor | None:

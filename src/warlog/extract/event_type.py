@@ -388,6 +388,17 @@ AIRCRAFT_SUBJECT = re.compile(
 )
 
 
+def _chemical_reported(text: str, m: re.Match[str]) -> bool:
+    """Whether a chemical cue reports this event: not an attack referred to, not people suffocated by tear gas."""
+    return not CHEMICAL_REFERENCE.search(text[max(0, m.start() - 60) : m.start()]) and not re.match(
+        r"\W+(?:\w+\W+){0,2}tear ?gas", text[m.end() : m.end() + 30], re.I)
+
+
+def _by_aircraft(text: str, m: re.Match[str] | None) -> bool:
+    """Whether aircraft are the subject just before the cue ("warplanes destroyed an arms depot")."""
+    return m is not None and bool(AIRCRAFT_SUBJECT.search(text[max(0, m.start() - 60) : m.start()]))
+
+
 def _crowd_violence(text: str, m: re.Match[str]) -> bool:
     """Whether a crowd-violence cue is violence by the crowd: not the object of the protest ("against police
     violence"), not a grenade attack ("a grenade was hurled into a truck")."""
@@ -480,8 +491,7 @@ def classify_text(text: str, sentence_hits: list[TriggerHit] | None = None) -> T
         for sent in sents:
             hits.extend((sent.start, h) for h in find_triggers(sent.text(text)))
     # strong, specific weapons
-    vote("Chemical weapon", 9.5, _first_where(CHEMICAL, lead, lambda m: not CHEMICAL_REFERENCE.search(lead[max(0, m.start() - 60) : m.start()])
-                                              and not re.match(r"\W+(?:\w+\W+){0,2}tear ?gas", lead[m.end() : m.end() + 30], re.I)), "chemical")
+    vote("Chemical weapon", 9.5, _first_where(CHEMICAL, lead, lambda m: _chemical_reported(lead, m)), "chemical")
     vote("Suicide bomb", 9.0, _first(SUICIDE, lead), "suicide")
     vote("Sexual violence", 9.4, _first(SEXUAL, lead), "sexual")
     vote("Grenade", 9.0, _first(GRENADE, lead), "grenade")
@@ -490,7 +500,7 @@ def classify_text(text: str, sentence_hits: list[TriggerHit] | None = None) -> T
     vote("Shelling/artillery/missile attack", 7.4, _first(ARTILLERY, lead), "artillery")
     vote("Remote explosive/landmine/IED", 7.2, _first(REMOTE, lead), "remote")
     disrupt = _first(DISRUPT, lead)
-    if disrupt is not None and AIRCRAFT_SUBJECT.search(lead[max(0, disrupt.start() - 60) : disrupt.start()]):
+    if _by_aircraft(lead, disrupt):
         vote("Air/drone strike", 9.3, disrupt, "aircraft-destroyed")  # "warplanes destroyed an arms depot"
     else:
         vote("Disrupted weapons use", 9.2, disrupt, "disrupt")
@@ -504,7 +514,7 @@ def classify_text(text: str, sentence_hits: list[TriggerHit] | None = None) -> T
     vote("Change to group/activity", 4.0, _first(CHANGE, lead), "change")
     vote("Change to group/activity", 6.4, _first(CHANGE_STRONG, lead), "group-change")
     loot = _first(LOOT, lead)
-    if loot is not None and AIRCRAFT_SUBJECT.search(lead[max(0, loot.start() - 60) : loot.start()]):
+    if _by_aircraft(lead, loot):
         vote("Air/drone strike", 7.9, loot, "aircraft-destroyed")
     else:
         vote("Looting/property destruction", 7.0, loot, "loot")

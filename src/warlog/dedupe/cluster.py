@@ -216,7 +216,7 @@ def _words(text: str) -> frozenset[str]:
 def load_records(store: Any) -> list[EventRecord]:
     rows = store.query(
         "SELECT e.*, coalesce(a.url, a.source_path) AS source FROM events e JOIN articles a USING (article_id) "
-        "WHERE e.event_id NOT IN (SELECT event_id FROM reviews WHERE action = 'reject')"
+        "WHERE e.event_id NOT IN (SELECT event_id FROM rejected_events)"
     )
     from warlog.store.review import review_overlay
 
@@ -240,7 +240,7 @@ def recluster(store: Any) -> ClusterResult:
     transaction."""
     events = load_records(store)
     latest: dict[tuple[str, str], str] = {}  # the latest merge or split of a pair decides
-    for r in store.query("SELECT event_id, other_event_id, action FROM reviews WHERE action IN ('merge', 'split') "
+    for r in store.query("SELECT event_id, other_event_id, action FROM active_reviews WHERE action IN ('merge', 'split') "
                          "ORDER BY created_at"):
         a, b = r["event_id"], r["other_event_id"]
         latest[(min(a, b), max(a, b))] = r["action"]

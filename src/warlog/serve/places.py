@@ -74,6 +74,5 @@ def populated_places(bbox: tuple[float, float, float, float], limit: int = 300) 
     w, s, e, n = bbox
     inside = (lat >= s) & (lat <= n) & (((lon >= w) & (lon <= e)) if w <= e else ((lon >= w) | (lon <= e)))
     sel = np.flatnonzero(inside)
-    if len(sel) > limit:
-        sel = sel[np.argsort(-pop[sel], kind="stable")[:limit]]
+    sel = sel[np.argsort(-pop[sel], kind="stable")[:limit]]
     return [[g.entries[int(idx[j])].name, float(lon[j]), float(lat[j]), int(pop[j])] for j in sel]

@@ -74,7 +74,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         "0003_review_users_undo",
         """
         CREATE TABLE users (
-            name VARCHAR PRIMARY KEY, token_sha256 VARCHAR UNIQUE, created_at TIMESTAMP, disabled BOOLEAN DEFAULT false
+            name VARCHAR PRIMARY KEY, token_sha256 VARCHAR, created_at TIMESTAMP, disabled BOOLEAN DEFAULT false
         );
         CREATE VIEW active_reviews AS
             SELECT * FROM reviews WHERE action <> 'undo'

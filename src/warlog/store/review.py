@@ -181,7 +181,7 @@ def add_user(store: Any, name: str) -> str:
         raise ReviewError("user name: letters, digits, spaces, . @ ' -; at most 80 characters")
     token = "wl_" + secrets.token_urlsafe(32)
     store.con.execute(
-        "INSERT INTO users VALUES (?, ?, ?, false) ON CONFLICT DO UPDATE SET token_sha256 = excluded.token_sha256, "
+        "INSERT INTO users VALUES (?, ?, ?, false) ON CONFLICT (name) DO UPDATE SET token_sha256 = excluded.token_sha256, "
         "created_at = excluded.created_at, disabled = false", [name, _token_hash(token), dt.datetime.now()])
     return token
 

@@ -63,10 +63,9 @@ function drawMarkers() {
     }
     const m = L.marker(ll, { icon: eventIcon(p), keyboard: true, riseOnHover: true,
       title: `${p.event_date ?? "?"} ${p.event_type}, ${p.fatalities_best ?? "?"} killed` });
-    m.bindPopup(() => { const d = h("div", { class: "popup", "data-event-id": p.event_id }, "loading…");
-      getJSON("/api/events/" + p.event_id).then((e) => { d.replaceWith(popupHtml(e)); m.getPopup().update(); })
-        .catch((err) => { d.textContent = String(err); });
-      return d; });
+    m.bindPopup(h("div", { class: "popup", "data-event-id": p.event_id }, "loading…"), { autoPanPadding: [20, 20] });
+    m.once("popupopen", () => getJSON("/api/events/" + p.event_id).then((e) => m.setPopupContent(popupHtml(e)))
+      .catch((err) => m.setPopupContent(String(err))));
     eventsLayer.addLayer(m);
     const el = m.getElement();
     el.setAttribute("data-event-id", p.event_id);
@@ -132,7 +131,7 @@ function writeUrl() {
   const p = formFilters(form);
   p.set("bbox", viewBbox());
   if (state.sort !== "date" || !state.descending) { p.set("sort", state.sort); p.set("descending", String(state.descending)); }
-  history.replaceState(null, "", "/?" + p.toString());
+  history.replaceState(null, "", "/?" + p.toString().replace(/%2C/g, ","));
   const dl = formFilters(form); dl.set("bbox", viewBbox());
   document.getElementById("dl-acled").href = "/api/export/acled.csv?" + dl;
   document.getElementById("dl-geojson").href = "/api/export/events.geojson?" + dl;
@@ -152,7 +151,7 @@ async function loadPoints() {
 }
 async function loadTable() {
   const p = formFilters(form);
-  p.set("bbox", viewBbox()); p.set("sort", state.sort); p.set("descending", String(state.descending));
+  p.set("bbox", viewBbox()); p.set("sort", state.sort === "date" ? "date" : state.sort); p.set("descending", String(state.descending));
   p.set("limit", String(PAGE)); p.set("offset", String(state.offset));
   const d = await getJSON("/api/events?" + p);
   const tb = document.querySelector("#events tbody");

@@ -299,7 +299,8 @@ def test_fifty_thousand_events(big_server, browser, shots) -> None:
     assert page.get_attribute("#map", "data-points") == "50000"
     shown = int(page.get_attribute("#map", "data-markers"))
     assert 0 < shown < 2000  # clustered: the page draws clusters, not 50,000 elements
-    print(f"\n50,000 events: page ready in {page.get_attribute('body', 'data-render-ms')} ms")
+    print(f"\n50,000 events: page ready in {page.get_attribute('body', 'data-render-ms')} ms "
+          f"(steps, ms from start: {page.get_attribute('body', 'data-timings')})")
     page.evaluate("() => { map.panBy([300, 200], {animate: false}); return 1; }")
     page.wait_for_function("() => +document.getElementById('map').dataset.markers > 0")
     page.click(".leaflet-control-zoom-in")

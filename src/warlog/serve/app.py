@@ -13,6 +13,7 @@ import datetime as dt
 import gzip
 import hmac
 import io
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
@@ -62,6 +63,9 @@ def create_app(db: str | Path, token: str | None = None, reviews: bool = False) 
                   description="Evidence-backed political-violence events: query, map, timeline, evidence, exports.")
     app.add_middleware(GZipMiddleware, minimum_size=2000, compresslevel=3)  # level 9 costs seconds on 3 MB answers
     reviews_enabled = token is not None or reviews
+    for layer in ("basemap.json", "admin1.json"):  # compress the map's layers before the first page asks
+        if (STATIC / layer).is_file():
+            threading.Thread(target=_gzipped, args=(STATIC / layer, (STATIC / layer).stat().st_mtime), daemon=True).start()
     if db.exists():  # bring an older database's schema up to date (views the reviews need); a busy one is left
         with suppress(StoreLockedError, StoreError):
             Store(db).close()

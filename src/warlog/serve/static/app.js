@@ -6,6 +6,8 @@ const PAGE = 25;
 const form = document.getElementById("filters");
 const state = { sort: "date", descending: true, offset: 0, points: [], index: null, bucket: "week" };
 const t0 = performance.now();
+const timings = {};  // ms since page start of each loading step, in body[data-timings] (see the 50,000-event test)
+const mark = (k) => { timings[k] = Math.round(performance.now() - t0); };
 
 // ---- map ---------------------------------------------------------------------------------------------------------
 const map = L.map("map", { preferCanvas: true, minZoom: 2, maxZoom: 16, worldCopyJump: true, zoomControl: true,
@@ -76,10 +78,13 @@ function drawMarkers() {
 
 async function loadBase() {
   const world = await getJSON("/static/basemap.json");
+  mark("basemap_fetched");
   basemapLayer = L.geoJSON(world, { interactive: false,
     style: { color: "#7d7d7d", weight: 0.9, fillColor: "#f4f1e8", fillOpacity: 1 } }).addTo(map);
   basemapLayer.bringToBack();
-  getJSON("/static/admin1.json").then((topo) => {  // Natural Earth admin-1, drawn from zoom 4
+}
+function loadAdmin1() {  // after the events are drawn: 3.5 MB of boundaries must not delay them
+  return getJSON("/static/admin1.json").then((topo) => {  // Natural Earth admin-1, drawn from zoom 4
     admin1Layer.addData(topojson.feature(topo, topo.objects.admin1));
     toggleLayers();
   }).catch((e) => console.error("admin1", e));
@@ -96,7 +101,7 @@ function toggleLayers() {
 async function loadPlaces() {  // towns and villages of the gazetteer as labels, the biggest first
   const b = map.getBounds(), z = map.getZoom();
   const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v, i) => Math.max(i % 2 ? -90 : -180, Math.min(i % 2 ? 90 : 180, v)).toFixed(3)).join(",");
-  const d = await getJSON(`/api/places?bbox=${bbox}&limit=${z >= 11 ? 600 : z >= 9 ? 250 : 80}`);
+  const d = await getJSON(`/api/places?bbox=${bbox}&limit=${z >= 12 ? 400 : z >= 10 ? 150 : 60}`);
   placesLayer.clearLayers();
   for (const [name, lon, lat] of d.places) {
     L.circleMarker([lat, lon], { radius: 2, color: "#444", weight: 1, fillOpacity: 1, interactive: false })
@@ -106,9 +111,10 @@ async function loadPlaces() {  // towns and villages of the gazetteer as labels,
 }
 
 // ---- legend ------------------------------------------------------------------------------------------------------
-const legend = L.control({ position: "bottomleft" });
+const legend = L.control({ position: "topright" });
 legend.onAdd = () => {
-  const div = h("div", { class: "legend", role: "group", "aria-label": "legend" }, h("strong", { text: "Event type" }));
+  const div = h("details", { class: "legend", "aria-label": "legend", open: window.innerWidth > 900 },
+    h("summary", { text: "Legend" }), h("strong", { text: "Event type" }));
   for (const t of TYPES) div.append(h("div", {}, h("span", { class: "swatch", style: `background:${typeColour(t)}` }), t));
   const sizes = h("div", { class: "sizes" }, h("strong", { text: "Killed" }));
   for (const n of [0, 10, 100]) {
@@ -140,6 +146,7 @@ function writeUrl() {
 // ---- data --------------------------------------------------------------------------------------------------------
 async function loadPoints() {
   const d = await getJSON("/api/points?" + formFilters(form));
+  mark("points_fetched");
   const typeAt = d.fields.indexOf("event_type"), deathsAt = d.fields.indexOf("fatalities_best");
   state.points = d.rows;
   const feats = d.rows.map((r) => ({ type: "Feature", geometry: { type: "Point", coordinates: [r[1], r[2]] },
@@ -147,6 +154,7 @@ async function loadPoints() {
   state.index = new Supercluster({ radius: 48, maxZoom: 13, minPoints: 2,
     map: (p) => ({ deaths: p.fatalities_best || 0 }), reduce: (a, b) => { a.deaths += b.deaths; } }).load(feats);
   document.getElementById("map").setAttribute("data-points", String(d.rows.length));
+  mark("points_indexed");
   return d;
 }
 async function loadTable() {
@@ -297,6 +305,7 @@ async function start() {
   if (url.has("sort")) state.sort = url.get("sort");
   if (url.has("descending")) state.descending = url.get("descending") !== "false";
   const bbox = (url.get("bbox") || "").split(",").map(Number);
+  const timeline = loadTimeline();  // needs no view: in parallel with the points
   const [, fc] = await Promise.all([loadBase(), getJSON("/api/facets"), loadPoints()]);
   if (bbox.length === 4 && bbox.every(Number.isFinite)) map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]);
   else if (state.points.length) {
@@ -306,12 +315,17 @@ async function start() {
   document.getElementById("counts").textContent =
     `${fc.counts.events} events · ${fc.counts.clusters} after dedupe · ${fc.counts.articles} articles`;
   drawMarkers(); toggleLayers();
+  mark("markers_drawn");
   map.on("moveend", () => { drawMarkers(); toggleLayers(); clearTimeout(moveTimer);
     moveTimer = setTimeout(() => { state.offset = 0; loadTable().then(writeUrl); }, 200); });
-  await Promise.all([loadTable(), loadTimeline()]);
+  await Promise.all([loadTable(), timeline]);
   writeUrl();
   document.getElementById("map").setAttribute("data-zoom", String(map.getZoom()));
-  document.body.setAttribute("data-render-ms", String(Math.round(performance.now() - t0)));
+  mark("ready");
+  document.body.setAttribute("data-render-ms", String(timings.ready));
+  document.body.setAttribute("data-timings", JSON.stringify(timings));
   document.body.setAttribute("data-ready", "1");
+  await loadAdmin1();
+  document.body.setAttribute("data-admin1", "1");
 }
 start().catch((e) => { document.getElementById("counts").textContent = "error: " + e.message; console.error(e); });

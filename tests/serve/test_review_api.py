@@ -120,8 +120,12 @@ def test_queue_order_filters_and_reasons(db: Path) -> None:
 def test_map_endpoints(db: Path) -> None:
     c = TestClient(create_app(db))
     pts = c.get("/api/points").json()
-    assert pts["fields"][:3] == ["event_id", "longitude", "latitude"] and pts["total"] == len(pts["rows"]) >= 10
-    assert c.get("/api/points", params={"country": "SY"}).json()["total"] < pts["total"]
+    n = pts["total"]
+    assert n >= 10 and len(pts["ids"]) == 16 * n and all(len(pts[k]) == n for k in ("lon", "lat", "type", "deaths", "day"))
+    events = {e["event_id"]: e for e in c.get("/api/events", params={"limit": 100}).json()["events"]}
+    first = events[pts["ids"][:16]]
+    assert abs(pts["lon"][0] / 1e5 - first["longitude"]) < 1e-4 and pts["types"][pts["type"][0]] == first["event_type"]
+    assert c.get("/api/points", params={"country": "SY"}).json()["total"] < n
     places = c.get("/api/places", params={"bbox": "36.0,33.3,36.7,33.8", "limit": 50}).json()["places"]
     assert places and all(36.0 <= p[1] <= 36.7 and 33.3 <= p[2] <= 33.8 for p in places)
     assert [p[3] for p in places] == sorted((p[3] for p in places), reverse=True)

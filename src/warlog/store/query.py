@@ -24,7 +24,8 @@ EVENT_FIELDS = [
 SORTS = {"date": "e.event_date", "fatalities": "e.fatalities_best", "confidence": "e.confidence",
          "event_type": "e.event_type", "sub_event_type": "e.sub_event_type", "location": "e.location", "country": "e.country",
          "actor1": "e.actor1"}
-POINT_FIELDS = ["event_id", "longitude", "latitude", "event_type", "fatalities_best", "event_date"]
+EVENT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
+               "Strategic developments"]
 
 
 @dataclass(slots=True)
@@ -116,26 +117,37 @@ def query_events(store: Any, f: EventFilter) -> tuple[list[dict[str, Any]], int]
     return [{k: _iso(v) for k, v in r.items()} for r in rows], int(total)
 
 
-def points(store: Any, f: EventFilter, cap: int = 250_000) -> tuple[list[list[Any]], int]:
-    """Every placed event matching ``f`` (limit and offset ignored, at most ``cap``) as compact rows of
-    ``POINT_FIELDS`` (dates as ISO text, coordinates to 5 decimals, about 1 m), reviews applied: what the map
-    clusters in the browser. Also returns how many rows there are."""
+def points(store: Any, f: EventFilter, cap: int = 250_000) -> dict[str, Any]:
+    """Every placed event matching ``f`` (limit and offset ignored, at most ``cap``), newest first, reviews applied,
+    as columns the map clusters in the browser: ``ids`` (the 16-character event ids concatenated), ``lon``/``lat``
+    (integers, 1e-5 degree, about 1 m), ``type`` (index into ``types``, -1 unknown), ``deaths`` (best estimate, -1
+    unknown) and ``day`` (days since 1970-01-01, null when undated). Columns of numbers keep 50,000 events small and
+    quick to encode and parse."""
     where, params = f.where()
     where += (" AND " if where else " WHERE ") + "e.latitude IS NOT NULL AND e.longitude IS NOT NULL"
     rows = store.con.execute(
-        "SELECT e.event_id, round(e.longitude, 5), round(e.latitude, 5), e.event_type, e.fatalities_best, "
-        "CAST(e.event_date AS VARCHAR) FROM events e LEFT JOIN cluster_members m USING (event_id)"
-        f"{where} ORDER BY e.event_date DESC NULLS LAST, e.event_id LIMIT ?", [*params, cap]).fetchall()
-    out = [list(r) for r in rows]
+        "SELECT e.event_id, e.longitude, e.latitude, e.event_type, e.fatalities_best, e.event_date "
+        f"FROM events e LEFT JOIN cluster_members m USING (event_id){where} "
+        "ORDER BY e.event_date DESC NULLS LAST, e.event_id LIMIT ?", [*params, cap]).fetchall()
     overlay = {k: v[0] for k, v in review_overlay(store).items() if v[0]}
-    if overlay:  # corrected coordinates, types, deaths or dates
-        for row in out:
-            fields = overlay.get(row[0])
-            if fields:
-                for i, c in enumerate(POINT_FIELDS):
-                    if c in fields:
-                        row[i] = _iso(fields[c])
-    return out, len(out)
+    types = {t: i for i, t in enumerate(EVENT_TYPES)}
+    epoch = dt.date(1970, 1, 1)
+    ids, lon, lat, typ, deaths, day = [], [], [], [], [], []
+    for eid, x, y, t, d, date in rows:
+        fields = overlay.get(eid)
+        if fields:  # corrected coordinates, type, deaths or date
+            x, y = fields.get("longitude", x), fields.get("latitude", y)
+            t, d, date = fields.get("event_type", t), fields.get("fatalities_best", d), fields.get("event_date", date)
+            if x is None or y is None:
+                continue
+        ids.append(eid)
+        lon.append(round(x * 1e5))
+        lat.append(round(y * 1e5))
+        typ.append(types.get(t, -1))
+        deaths.append(-1 if d is None else int(d))
+        day.append(None if date is None else (date - epoch).days)
+    return {"total": len(ids), "id_length": 16, "types": EVENT_TYPES, "ids": "".join(ids), "lon": lon, "lat": lat,
+            "type": typ, "deaths": deaths, "day": day}
 
 
 def get_event(store: Any, event_id: str) -> dict[str, Any] | None:

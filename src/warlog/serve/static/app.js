@@ -4,7 +4,7 @@
 "use strict";
 const PAGE = 25;
 const form = document.getElementById("filters");
-const state = { sort: "date", descending: true, offset: 0, points: [], index: null, bucket: "week" };
+const state = { sort: "date", descending: true, offset: 0, points: null, point: null, index: null, bucket: "week" };
 const t0 = performance.now();
 const timings = {};  // ms since page start of each loading step, in body[data-timings] (see the 50,000-event test)
 const mark = (k) => { timings[k] = Math.round(performance.now() - t0); };
@@ -56,7 +56,7 @@ function drawMarkers() {
       m.getElement().setAttribute("data-cluster-size", it.properties.point_count);
       continue;
     }
-    const p = it.properties, key = `${lat},${lon}`, k = seen.get(key) || 0;
+    const p = state.point(it.properties.i), key = `${lat},${lon}`, k = seen.get(key) || 0;
     seen.set(key, k + 1);
     let ll = L.latLng(lat, lon);
     if (k) {  // offset in screen pixels
@@ -147,13 +147,17 @@ function writeUrl() {
 async function loadPoints() {
   const d = await getJSON("/api/points?" + formFilters(form));
   mark("points_fetched");
-  const typeAt = d.fields.indexOf("event_type"), deathsAt = d.fields.indexOf("fatalities_best");
-  state.points = d.rows;
-  const feats = d.rows.map((r) => ({ type: "Feature", geometry: { type: "Point", coordinates: [r[1], r[2]] },
-    properties: { event_id: r[0], event_type: r[typeAt], fatalities_best: r[deathsAt], event_date: r[5] } }));
+  const n = d.total, L_ = d.id_length, feats = new Array(n);
+  for (let i = 0; i < n; i++) {
+    feats[i] = { type: "Feature", geometry: { type: "Point", coordinates: [d.lon[i] / 1e5, d.lat[i] / 1e5] }, properties: { i } };
+  }
+  state.points = d;
+  state.point = (i) => ({ event_id: d.ids.slice(i * L_, (i + 1) * L_), event_type: d.types[d.type[i]] ?? null,
+    fatalities_best: d.deaths[i] < 0 ? null : d.deaths[i],
+    event_date: d.day[i] == null ? null : new Date(d.day[i] * 86400000).toISOString().slice(0, 10) });
   state.index = new Supercluster({ radius: 48, maxZoom: 13, minPoints: 2,
-    map: (p) => ({ deaths: p.fatalities_best || 0 }), reduce: (a, b) => { a.deaths += b.deaths; } }).load(feats);
-  document.getElementById("map").setAttribute("data-points", String(d.rows.length));
+    map: (p) => ({ deaths: Math.max(0, d.deaths[p.i]) }), reduce: (a, b) => { a.deaths += b.deaths; } }).load(feats);
+  document.getElementById("map").setAttribute("data-points", String(n));
   mark("points_indexed");
   return d;
 }
@@ -308,9 +312,13 @@ async function start() {
   const timeline = loadTimeline();  // needs no view: in parallel with the points
   const [, fc] = await Promise.all([loadBase(), getJSON("/api/facets"), loadPoints()]);
   if (bbox.length === 4 && bbox.every(Number.isFinite)) map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]);
-  else if (state.points.length) {
-    const lats = state.points.map((r) => r[2]), lons = state.points.map((r) => r[1]);
-    map.fitBounds([[Math.min(...lats), Math.min(...lons)], [Math.max(...lats), Math.max(...lons)]], { padding: [30, 30], maxZoom: 8 });
+  else if (state.points.total) {
+    let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+    const P = state.points;
+    for (let i = 0; i < P.total; i++) {
+      w = Math.min(w, P.lon[i]); e = Math.max(e, P.lon[i]); s = Math.min(s, P.lat[i]); n = Math.max(n, P.lat[i]);
+    }
+    map.fitBounds([[s / 1e5, w / 1e5], [n / 1e5, e / 1e5]], { padding: [30, 30], maxZoom: 8 });
   } else map.setView([20, 20], 2);
   document.getElementById("counts").textContent =
     `${fc.counts.events} events · ${fc.counts.clusters} after dedupe · ${fc.counts.articles} articles`;

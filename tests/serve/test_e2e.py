@@ -170,6 +170,7 @@ def test_brushing_the_timeline_filters_the_table(server, browser) -> None:
     page.wait_for_function(f"() => +document.getElementById('events').dataset.total === {total}", timeout=10000)
     href = page.get_attribute("#dl-acled", "href")
     assert href.startswith("/api/export/acled.csv?") and "bbox=" in href
+    assert "bbox=" in page.get_attribute("#review-link", "href")
     page.close()
 
 
@@ -201,6 +202,10 @@ def test_read_only_server_offers_no_review_buttons(server, browser) -> None:
     page = _open(browser, url, "/review")
     assert page.locator("#queue tbody tr[data-event-id]").count() >= 3
     assert page.locator("button.confirm, button.reject, button.edit, #token-input").count() == 0
+    everywhere = page.locator("#queue tbody tr[data-event-id]").count()
+    page.goto(url + "/review?bbox=35.5,32,42.5,37.5")  # the map's "review these" link: the queue of the view
+    page.wait_for_selector("body[data-ready='1']")
+    assert 1 <= page.locator("#queue tbody tr[data-event-id]").count() < everywhere
     page.close()
 
 

@@ -141,6 +141,7 @@ function writeUrl() {
   const dl = formFilters(form); dl.set("bbox", viewBbox());
   document.getElementById("dl-acled").href = "/api/export/acled.csv?" + dl;
   document.getElementById("dl-geojson").href = "/api/export/events.geojson?" + dl;
+  document.getElementById("review-link").href = "/review?" + dl.toString().replace(/%2C/g, ",");
 }
 
 // ---- data --------------------------------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ const q = { offset: 0, rows: [], sel: 0, session: { reviews: false, signed_in: f
 const tbody = document.querySelector("#queue tbody");
 
 function canReview() { return q.session.reviews && q.session.signed_in; }
+const urlBbox = new URLSearchParams(location.search).get("bbox");  // from the map's "review these" link
 function params() {
   const p = formFilters(form);
+  if (urlBbox) p.set("bbox", urlBbox);
   if (form.elements.include_reviewed.checked) p.set("include_reviewed", "true");
   return p;
 }
@@ -21,7 +23,10 @@ async function load() {
   document.getElementById("page-info").textContent = d.total ? `${q.offset + 1}–${last} of ${d.total}` : "nothing to check";
   document.getElementById("prev").disabled = q.offset === 0;
   document.getElementById("next").disabled = last >= d.total;
-  const u = formFilters(form); history.replaceState(null, "", "/review" + (u.toString() ? "?" + u : ""));
+  const u = formFilters(form);
+  if (urlBbox) u.set("bbox", urlBbox);
+  history.replaceState(null, "", "/review" + (u.toString() ? "?" + u.toString().replace(/%2C/g, ",") : ""));
+  document.getElementById("scope").textContent = urlBbox ? `in the map view ${urlBbox}` : "";
   document.body.setAttribute("data-ready", "1");
 }
 function render() {

@@ -253,6 +253,7 @@ def test_review_in_the_browser(review_server, browser, shots) -> None:
     panel.locator("input[name=value]").fill("77")
     panel.locator("button.save").click()
     page.wait_for_function(f"() => document.querySelector(\"tr[data-event-id='{ids[2]}'] td.status\").textContent === 'corrected'")
+    page.wait_for_function(f"() => document.querySelector(\"tr[data-event-id='{ids[2]}'] td:nth-child(8)\").textContent === '77'")
     page.screenshot(path=str(shots / "review-1400x1000.png"))
     # reload: the reviewed events have left the queue; with "reviewed too" their states show
     page.reload()

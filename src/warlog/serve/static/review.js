@@ -92,8 +92,12 @@ async function edit(i) {
   const refreshRow = async (a) => {
     if (a && a.review_id) q.history.push({ event_id: e.event_id, review_id: a.review_id });
     const ev = await getJSON("/api/events/" + e.event_id);
-    Object.assign(q.rows[i], { review_status: ev.review_status });
+    Object.assign(q.rows[i], ev);
     const cell = tr.querySelector("td.status"); cell.textContent = ev.review_status; cell.className = `status status-${ev.review_status}`;
+    const tds = tr.querySelectorAll("td");  // the corrected values show in the row at once
+    tds[4].querySelector("a").textContent = ev.sub_event_type || ev.event_type;
+    tds[5].textContent = `${ev.location ?? "not placed"}${ev.country ? " (" + ev.country + ")" : ""}`;
+    tds[6].textContent = actors(ev); tds[7].textContent = fmtDeaths(ev);
     editor.querySelector(".trail").replaceChildren(reviewList(ev, true, refreshRow));
   };
   const editor = h("tr", { class: "editor" }, h("td", { colspan: 10 }, reviewPanel(e, refreshRow),

@@ -276,6 +276,15 @@ def test_review_in_the_browser(review_server, browser, shots) -> None:
     assert "Dūmā" in page.locator("#fields").inner_text() and page.locator("#reviews li.undone").count() == 1
     page.keyboard.press("c")  # confirm from the event page by key
     page.wait_for_function("() => document.getElementById('review-status').textContent === 'confirmed'")
+    # merge with another event (one cluster of two reports), then split them again from the cluster table
+    page.get_by_label("other event").fill(ids[0])
+    page.click(".review-panel button.merge")
+    page.wait_for_function("() => document.querySelectorAll('#cluster table tr').length === 3", timeout=15000)
+    assert "2 reports" in page.locator("#cluster").inner_text()
+    page.click(f"#cluster button.split-member[data-event-id='{ids[0]}']")
+    page.wait_for_function("() => document.querySelectorAll('#cluster table tr').length === 2", timeout=15000)
+    trail = page.locator("#reviews").inner_text()
+    assert f"ana: merge (with {ids[0]})" in trail and f"ana: split (with {ids[0]})" in trail
     page.screenshot(path=str(shots / "event-review-1400x1000.png"), full_page=True)
     page.close()
 

@@ -181,6 +181,12 @@ def test_narrow_screen(server, browser, shots) -> None:
     box = page.locator("#map").bounding_box()
     assert box and box["width"] <= 390
     page.screenshot(path=str(shots / "map-390x844.png"), full_page=True)
+    # screen readers: every field has a label, every marker a name and a role, Tab reaches the markers
+    unlabelled = page.evaluate("() => [...document.querySelectorAll('input, select')].filter(e => !e.labels || !e.labels.length)"
+                               ".map(e => e.name || e.id)")
+    assert unlabelled == []
+    assert page.evaluate("() => [...document.querySelectorAll('.leaflet-marker-icon')].every(m => m.title && "
+                         "m.getAttribute('role') === 'button' && m.tabIndex >= 0)")
     page.close()
 
 

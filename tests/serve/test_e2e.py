@@ -72,6 +72,9 @@ def shots(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium not installed (scripts/bootstrap.sh installs it: apt-get install chromium)")
+    pytest.importorskip("playwright")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -315,7 +318,7 @@ def big_server(tmp_path_factory):
     s_.stop()
 
 
-def test_fifty_thousand_events(big_server, browser, shots) -> None:
+def test_fifty_thousand_events(browser, big_server, shots) -> None:
     page = _open(browser, big_server, "/")
     assert page.get_attribute("#map", "data-points") == "50000"
     shown = int(page.get_attribute("#map", "data-markers"))

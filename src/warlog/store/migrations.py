@@ -76,4 +76,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE articles ADD COLUMN outlet VARCHAR;
         """,
     ),
+    (
+        "0004_review_users_undo",
+        """
+        CREATE TABLE users (
+            name VARCHAR PRIMARY KEY, token_sha256 VARCHAR, created_at TIMESTAMP, disabled BOOLEAN DEFAULT false
+        );
+        CREATE VIEW active_reviews AS
+            SELECT * FROM reviews WHERE action <> 'undo'
+            AND review_id NOT IN (SELECT value FROM reviews WHERE action = 'undo' AND value IS NOT NULL);
+        CREATE VIEW rejected_events AS
+            SELECT event_id FROM active_reviews WHERE action IN ('confirm', 'reject')
+            GROUP BY event_id HAVING arg_max(action, created_at) = 'reject';
+        """,
+    ),
 ]

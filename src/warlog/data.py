@@ -53,6 +53,8 @@ class PubDateSource(StrEnum):
     HEADER = "header"  # bare "date YYYY-MM-DD" header in a scraped text
     METADATA = "metadata"  # JSONL/WARC/HTML metadata
     TEXT = "text"  # a dateline or date written in the first lines
+    DATE_LINE = "date_line"  # a date line at the top: "Published on ...", "Tue 05 Jul 2016 ...", "24.08.2013"
+    TRAILING_LINE = "trailing_line"  # a date line at the bottom: "Date of publication ...", "Last updated ..."
     INFERRED = "inferred"  # inferred window (see resolve.dates)
     NONE = "none"
 

@@ -13,7 +13,7 @@ from warlog.evaluate import articles as arts
 FAKES_FLOORS = {"pub_date_found": 0.0, "main_event_date_within_1d": 0.05, "main_event_governorate": 0.58}
 FAKES_CEILINGS = {"events_outside_syria": 0.13}
 # measured on the article gold (dev and test); the gold grows while it is annotated, so these are loose
-GOLD_FLOORS = {"dev": 0.2, "test": 0.2}
+GOLD_FLOORS = {"dev": 0.15, "test": 0.25}
 
 
 def _shared() -> Path:

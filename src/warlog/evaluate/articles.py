@@ -947,8 +947,7 @@ def evaluate_fakes(path: Path | None = None, limit: int | None = None) -> FakesE
         fe.n += 1
         doc = docs.get(art.article_id) or Doc(art)
         fe.pub_sources[doc.pub_date_source.value] += 1
-        fe.pub_found += doc.pub_date is not None and doc.pub_date_source in (
-            PubDateSource.TEXT, PubDateSource.HEADER, PubDateSource.METADATA)
+        fe.pub_found += doc.pub_date is not None and doc.pub_date_source not in (PubDateSource.NONE, PubDateSource.INFERRED)
         for ev in doc.events:
             fe.events += 1
             fe.dated += ev.event_date is not None

@@ -154,7 +154,7 @@ class Actor:
 class Claim:
     """A figure or allegation attached to the source that made it."""
 
-    kind: str  # "fatalities" | "injuries" | "allegation"
+    kind: str  # "fatalities" | "injuries" | "cumulative_fatalities" | "cumulative_injuries" | "allegation" | "statement"
     source: str | None  # who said it ("White Helmets"); None when the article asserts it itself
     via: str | None  # the outlet relaying it ("The Washington Post")
     text: str

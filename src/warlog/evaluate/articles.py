@@ -65,15 +65,16 @@ CAPITALS = frozenset(fold(c) for c in (
 ))
 # an evaluator's own reading of cumulative and period tolls, kept apart from the extractor's rules
 CUMULATIVE_CUE = re.compile(
-    r"\b(?:since\s+(?:the\s+(?:start|beginning|outbreak)|(?:early\s+|late\s+|mid-)?(?:19|20)\d\d|"
+    r"\b(?:since\s+(?:the\s+(?:start|beginning|outbreak)|(?:early\s+|late\s+|mid-)?(?:19|20)\d\d|then|it\s+began|"
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)|the\s+(?:war|conflict|"
-    r"uprising|revolution|civil\s+war))|so\s+far\s+this\s+(?:year|month)|in\s+total|in\s+all\b|overall\s+death\s+toll|"
-    r"(?:war|conflict|uprising|fighting|offensive|campaign|violence)\s+(?:has|have|had)\s+(?:so\s+far\s+)?(?:killed|"
-    r"claimed|left)|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?)|death\s+toll\s+(?:in|of)\s+the\s+"
-    r"(?:war|conflict)|(?:\w+-year|civil)\s+war\s+that\s+has\s+killed|more\s+than\s+[\d,.]+\s+(?:thousand|million)?\s*"
-    r"people\s+have\s+(?:been\s+)?(?:killed|died))",
+    r"uprising|revolution|civil\s+war))|so\s+far|to\s+date|in\s+total|in\s+all\b(?!\s+of)|overall\s+death\s+toll|"
+    r"(?:war|conflict|uprising|fighting|offensive|campaign|violence|rebellion|revolt)\s+(?:that\s+|which\s+)?(?:has|have|had)"
+    r"\s+(?:so\s+far\s+)?(?:killed|claimed|left)|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?)|"
+    r"death\s+toll\s+(?:in|of)\s+the\s+(?:war|conflict)|in\s+(?:the\s+)?(?:syria['’]?s\s+)?(?:\w+[- ]year(?:[- ]old)?\s+)"
+    r"(?:civil\s+)?(?:war|conflict|rebellion|uprising))",
     re.I,
 )
+WAR_SCALE = 10_000  # no single event of these wars killed so many: a count this large is a war's toll
 
 
 def shared_dir() -> Path | None:
@@ -714,6 +715,27 @@ def _event_flags(ev: Event) -> list[str]:
     return [str(getattr(f, "value", f)) for f in (flags or [])]
 
 
+def _numbers(text: str) -> set[int]:
+    return {int(x.replace(",", "")) for x in re.findall(r"\d[\d,]*", text) if x.replace(",", "").isdigit()}
+
+
+def from_cumulative(ev: Event, clean_text: str) -> bool:
+    """The event's deaths are a cumulative or period toll: its best figure (or that less one, for "more than N")
+    is a count read next to a period cue ("since 2011", "the war has killed", "so far"), or is war-sized."""
+    best = ev.fatalities.best or 0
+    if best >= WAR_SCALE:
+        return True
+    if not best:
+        return False
+    for e in ev.evidence:
+        if e.role != "fatalities" or not ({best, best - 1} & _numbers(e.text)):
+            continue
+        window = clean_text[max(0, e.start - 60) : e.end + 90]
+        if CUMULATIVE_CUE.search(window):
+            return True
+    return False
+
+
 def score_article(rec: GoldArticle, doc: Doc, gold_text: str) -> ArticleResult:
     preds = predicted_events(doc, gold_text)
     gs = [gold_side(g) for g in rec.events]
@@ -735,7 +757,7 @@ def score_article(rec: GoldArticle, doc: Doc, gold_text: str) -> ArticleResult:
             if pi not in matched_p and _overlap(ev_spans, spans):
                 errors[f"nonevent_{kind}"] += 1
         if p.event.fatalities.best:
-            if CUMULATIVE_CUE.search(p.fatality_text):
+            if from_cumulative(p.event, doc.clean_text):
                 errors["fatalities_from_cumulative"] += 1
             if _overlap(p.fatality_spans, by_kind.get("cumulative_toll", [])):
                 errors["fatalities_in_cumulative_span"] += 1
@@ -952,8 +974,7 @@ def evaluate_fakes(path: Path | None = None, limit: int | None = None) -> FakesE
             fe.events += 1
             fe.dated += ev.event_date is not None
             fe.outside_sy += bool(ev.place and ev.place.country and ev.place.country != "SY")
-            text = " ".join(e.text for e in ev.evidence if e.role == "sentence")
-            fe.cumulative += bool(ev.fatalities.best) and bool(CUMULATIVE_CUE.search(text))
+            fe.cumulative += from_cumulative(ev, doc.clean_text)
         mev = main_event(doc)
         if mev is None:
             continue

@@ -142,6 +142,33 @@ def resolve_expr(expr: DateExpr | None, pub: dt.date | None) -> tuple[dt.date | 
     return pub, DatePrecision.WEEK, DateSource.PUBLICATION
 
 
+_PAST_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?![\d,])")
+_SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:(?:early|late|mid)[- ])?(?:the\s+)?(?:(?:start|end|beginning|summer|spring|autumn|winter)\s+of\s+)?$", re.I)
+_AGO = re.compile(
+    r"\b(?:(?:\w+|a|\d+)\s+(?:years?|months?|decades?)\s+(?:ago|earlier|before|after|later|previously)|last\s+year|"
+    r"the\s+previous\s+year|a\s+year\s+(?:ago|earlier|before)|in\s+the\s+(?:19|20)\d0s|decades?\s+of)\b",
+    re.I,
+)
+
+
+def history_cue(sentence: str, pub: dt.date | None) -> bool:
+    """The sentence places what it tells before the article's reporting window: a past year ("when the regime
+    took Aleppo in late 2016", "the 1982 Hama massacre") or a distance in years or months ("five months after",
+    "two years ago", "last year"). A year after "since" opens a period that may run to now and does not count."""
+    if pub is None:
+        return False
+    if _AGO.search(sentence):
+        return True
+    for m in _PAST_YEAR.finditer(sentence):
+        year = int(m.group(1))
+        if year > pub.year - 1 or (year == pub.year - 1 and pub.month <= 2):
+            continue
+        if _SINCE_YEAR.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue
+        return True
+    return False
+
+
 def is_background(date: dt.date | None, source: DateSource, pub: dt.date | None) -> bool:
     """A mention dated well before publication reports an earlier episode, not the article's news."""
     if date is None or pub is None or source in (DateSource.PUBLICATION, DateSource.UNKNOWN):

@@ -168,6 +168,11 @@ class ResolveStage(Stage):
             m.date, m.date_precision, m.date_source = d, prec, src
             m.date_span = m.date_expr[0] if m.date_expr and src != DateSource.PUBLICATION else None
             m.background = dates_mod.is_background(d, src, doc.pub_date)
+            if not m.background and src in (DateSource.PUBLICATION, DateSource.INFERRED) and dates_mod.history_cue(
+                m.sentence.text(doc.clean_text), doc.pub_date
+            ):
+                m.background = True  # undated itself, told as history ("since the regime took Aleppo in late 2016")
+                self.stats.counters["background_history_cue"] += 1
             if m.background:
                 self.stats.counters["background_mentions"] += 1
         return doc

@@ -81,7 +81,17 @@ class GeoMethod(StrEnum):
     SENTENCE = "sentence"  # a toponym in the event sentence
     CONTEXT = "context"  # a toponym in a neighbouring sentence of the same event
     ARTICLE_FOCUS = "article_focus"  # no toponym in the sentence: the article's main event place
-    UNRESOLVED = "unresolved"
+    ARTICLE_ADMIN1 = "article_admin1"  # only the country named ("in eastern Syria"): the governorate of the article's place
+    COUNTRY = "country"  # only the country is known: its centre, geo_precision 3 (flagged for review)
+    UNRESOLVED = "unresolved"  # no place at all: kept without coordinates (flagged for review)
+
+
+class EventFlag(StrEnum):
+    """What an analyst should check about an event that was kept at a coarser precision instead of dropped."""
+
+    COARSE_LOCATION = "coarse_location"  # coded to the governorate or the country, not to a town
+    UNLOCATED = "unlocated"  # no place could be resolved
+    UNDATED = "undated"  # no date could be resolved (no publication date, no date in the text)
 
 
 class MatchTier(StrEnum):
@@ -221,6 +231,7 @@ class Event:
     confidence: float
     interaction: int = 0
     source_name: str | None = None
+    flags: list[EventFlag] = field(default_factory=list)
 
 
 @dataclass(slots=True)

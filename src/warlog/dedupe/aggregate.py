@@ -1,9 +1,13 @@
 """Article-level aggregation: mentions of the same place and time become one event.
 
 Rules (in order):
-* background mentions (dated > 45 days before publication) and mentions whose only toponyms are too vague
-  (a country, "eastern Syria") are dropped and counted;
+* background mentions (dated > 45 days before publication) are dropped and counted; so are groups reported
+  neither with a date, nor a count, nor in the lead (told in general terms: analysis, statements);
 * a mention with no toponym at all takes the article's focus place (``GeoMethod.ARTICLE_FOCUS``);
+* no event is lost for want of a place: a mention whose only toponym is a country ("in eastern Syria") takes the
+  governorate of the article's focus place in that country (``ARTICLE_ADMIN1``, geo_precision 3), else the
+  country (``COUNTRY``); one with no place and no focus place takes the focus country, else none
+  (``UNRESOLVED``); each is flagged (``EventFlag``) and counted;
 * mentions at the same place (gazetteer id) whose dates are within the article's reporting week merge;
 * the merged event takes the most specific type: a method (air strike, shelling, IED...) beats a generic
   killing; Strategic developments never override violent types;
@@ -19,6 +23,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from warlog.data import (
     Actor,
@@ -28,8 +33,10 @@ from warlog.data import (
     DateSource,
     Doc,
     Event,
+    EventFlag,
     Evidence,
     GeoMethod,
+    GeoPrecision,
     Mention,
     Place,
     Quantity,
@@ -39,6 +46,8 @@ from warlog.data import (
 from warlog.extract.claims import find_attributions, is_allegation
 from warlog.pipeline.base import Stage
 from warlog.resolve.actors import finalise_actor, interaction_code
+from warlog.resolve.geocode import DEMONYMS, gazetteer
+from warlog.resolve.keys import fold
 
 TYPE_RANK = {
     "Explosions/Remote violence": 5, "Violence against civilians": 4, "Battles": 4, "Riots": 3, "Protests": 2,
@@ -165,6 +174,7 @@ class AggregateStage(Stage):
         article_counts: Counter[str] = Counter(
             _place_key(p) for m in doc.mentions if not m.background for _s, p in m.places if p.kind != "country"
         )
+        countries: dict[int, str] = {}
         for m in doc.mentions:
             if m.background:
                 self.stats.counters["dropped_background"] += 1
@@ -172,8 +182,12 @@ class AggregateStage(Stage):
             p = best_place(m, article_counts)
             if p is not None:
                 live.append((m, p, GeoMethod.SENTENCE))
-            elif any(p.kind == "country" for _s, p in m.places):
-                self.stats.counters["dropped_vague_location"] += 1  # "in eastern Syria": too vague to code
+            elif any(p.kind == "country" and fold(s.text(doc.clean_text)) not in DEMONYMS for s, p in m.places):
+                # "in eastern Syria": too vague for a town; coded coarser below, never dropped
+                named = [p.country or "" for s, p in m.places if p.kind == "country" and fold(s.text(doc.clean_text)) not in DEMONYMS]
+                fcc = doc.meta.get("focus_country")
+                countries[id(m)] = fcc if fcc in named else named[0]
+                live.append((m, None, GeoMethod.COUNTRY))
             else:
                 live.append((m, None, GeoMethod.ARTICLE_FOCUS))
         placed = Counter(_place_key(p) for _m, p, _g in live if p is not None)
@@ -182,18 +196,28 @@ class AggregateStage(Stage):
             top = placed.most_common(1)[0][0]
             focus = next(p for _m, p, _g in live if p is not None and _place_key(p) == top)
         groups: dict[tuple[str, dt.date | None], list[tuple[Mention, Place | None, GeoMethod]]] = {}
+        focus_cc = doc.meta.get("focus_country")
         for m, p, g in live:
             if p is None:
-                if focus is None:
-                    self.stats.counters["dropped_no_location"] += 1
-                    continue
-                p = focus
-            key = (_place_key(p), _week(m.date, doc.pub_date))
+                cc = countries.get(id(m)) or (focus.country if focus is not None else None) or focus_cc
+                if g == GeoMethod.COUNTRY and focus is not None and focus.country == cc:
+                    p, g = admin1_place(focus), GeoMethod.ARTICLE_ADMIN1
+                elif g == GeoMethod.ARTICLE_FOCUS and focus is not None:
+                    p = focus
+                elif cc:
+                    p, g = gazetteer().country_place(cc), GeoMethod.COUNTRY
+                else:
+                    g = GeoMethod.UNRESOLVED
+                self.stats.counters[f"coarse_location_{g.value}"] += g != GeoMethod.ARTICLE_FOCUS
+            key = (_place_key(p) if p is not None else "", _week(m.date, doc.pub_date))
             groups.setdefault(key, []).append((m, p, g))
         groups = _merge_nearby(groups)
         cc = doc.meta.get("focus_country")
         claimant = _claimant(doc)
         for (_pk, _wk), items in groups.items():
+            if not _reported_as_news(items, doc):
+                self.stats.counters["dropped_undated_no_casualties"] += 1
+                continue
             ev = self._event(doc, items, cc)
             if claimant is not None and ev.event_type in TYPE_RANK and TYPE_RANK[ev.event_type] >= 4:
                 ev.actor1 = finalise_actor(claimant, ev.place.country if ev.place else cc)
@@ -208,7 +232,8 @@ class AggregateStage(Stage):
     def _event(self, doc: Doc, items: list[tuple[Mention, Place | None, GeoMethod]], cc: str | None) -> Event:
         ms = [m for m, _p, _g in items]
         place = _group_place(items)
-        geo_method = GeoMethod.SENTENCE if any(g == GeoMethod.SENTENCE for _m, _p, g in items) else GeoMethod.ARTICLE_FOCUS
+        methods = {g for _m, p, g in items if p is place or (p is not None and place is not None and _place_key(p) == _place_key(place))}
+        geo_method = next((g for g in GEO_ORDER if g in methods), GeoMethod.UNRESOLVED)
         lead = max(ms, key=_weight)
         event_type, sub = lead.event_type, lead.sub_event_type
         civ_killed = any(m.civilian_fatalities for m in ms)
@@ -268,6 +293,7 @@ class AggregateStage(Stage):
             confidence=round(sum(m.confidence for m in ms) / len(ms) * (0.85 if geo_method == GeoMethod.ARTICLE_FOCUS else 1.0), 3),
             interaction=interaction_code(inter1, inter2),
             source_name=doc.article.url or doc.article.source_path,
+            flags=_flags(geo_method, dm.date),
         )
 
     def _article_claims(self, doc: Doc) -> None:
@@ -291,6 +317,54 @@ class AggregateStage(Stage):
             for att in atts:
                 kind = "allegation" if is_allegation(text) else "statement"
                 target.claims.append(Claim(kind, att.source, att.via, text, sent))
+
+
+LEAD_SENTENCES = 2
+
+
+GEO_ORDER = (GeoMethod.SENTENCE, GeoMethod.CONTEXT, GeoMethod.ARTICLE_FOCUS, GeoMethod.ARTICLE_ADMIN1, GeoMethod.COUNTRY)
+
+
+def _flags(geo_method: GeoMethod, date: dt.date | None) -> list[EventFlag]:
+    flags = []
+    if geo_method in (GeoMethod.ARTICLE_ADMIN1, GeoMethod.COUNTRY):
+        flags.append(EventFlag.COARSE_LOCATION)
+    elif geo_method == GeoMethod.UNRESOLVED:
+        flags.append(EventFlag.UNLOCATED)
+    if date is None:
+        flags.append(EventFlag.UNDATED)
+    return flags
+
+
+@lru_cache(maxsize=1)
+def _admin1_index() -> dict[tuple[str, str], int]:
+    gaz = gazetteer()
+    return {(e.cc, e.admin1): i for i, e in enumerate(gaz.entries) if e.kind == "admin1" and e.admin1}
+
+
+def admin1_place(p: Place) -> Place:
+    """The governorate (admin-1 unit) a place lies in, at geo_precision 3; the country when it is unknown."""
+    gaz = gazetteer()
+    i = _admin1_index().get((p.country or "", p.admin1 or ""))
+    if i is None:
+        return gaz.country_place(p.country) if p.country else p
+    e = gaz.entries[i]
+    return Place(name=e.name, latitude=e.lat, longitude=e.lon, country=e.cc, admin1=e.admin1 or None,
+                 precision=GeoPrecision.PROVINCE, gazetteer_id=e.gid, tier=None, confidence=p.confidence, kind="admin1")
+
+
+def _reported_as_news(items: list[Item], doc: Doc) -> bool:
+    """An article reports an event as news when some mention dates it ("on Tuesday", "20 May"), counts its dead
+    or wounded, or leads the article (the headline and first sentence of wire copy: "Islamic State militants
+    have recaptured gas fields"), or is an agreement between two named sides. A group with none of these is told in general terms further down (analysis,
+    statements, what a force does in general: "Tehran has entrenched its military"), not as an event."""
+    lead_end = doc.sentences[min(LEAD_SENTENCES, len(doc.sentences)) - 1].end if doc.sentences else 0
+    return any(
+        m.date_source not in (DateSource.PUBLICATION, DateSource.UNKNOWN) or m.fatalities is not None
+        or m.injuries is not None or m.sentence.start < lead_end
+        or (m.sub_event_type == "Agreement" and m.actor1 is not None and m.actor2 is not None)
+        for m, _p, _g in items
+    )
 
 
 def _week(d: dt.date | None, pub: dt.date | None) -> dt.date | None:

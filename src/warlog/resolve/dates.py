@@ -151,12 +151,31 @@ _AGO = re.compile(
 )
 
 
-def history_cue(sentence: str, pub: dt.date | None) -> bool:
-    """The sentence places what it tells before the article's reporting window: a past year ("when the regime
-    took Aleppo in late 2016", "the 1982 Hama massacre") or a distance in years or months ("five months after",
-    "two years ago", "last year"). A year after "since" opens a period that may run to now and does not count."""
+_CLAUSE_BREAK = re.compile(r",?\s+(?:but|while|whereas|although|though|yet|even as)\s+|;\s+|\s+[–—]\s+", re.I)
+
+
+def trigger_clause(sentence: str, pos: int) -> str:
+    """The clause of ``sentence`` around offset ``pos``: "residents fled years ago, but thousands remain under a
+    siege" -> "thousands remain under a siege" for the siege."""
+    start, end = 0, len(sentence)
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return sentence[start:end]
+
+
+def history_cue(sentence: str, pub: dt.date | None, pos: int | None = None) -> bool:
+    """The sentence (the clause around ``pos`` when given) places what it tells before the article's reporting
+    window: a past year ("when the regime took Aleppo in late 2016", "the 1982 Hama massacre") or a distance in
+    years or months ("five months after", "two years ago", "last year"). A year after "since" opens a period
+    that may run to now and does not count."""
     if pub is None:
         return False
+    if pos is not None:
+        sentence = trigger_clause(sentence, pos)
     if _AGO.search(sentence):
         return True
     for m in _PAST_YEAR.finditer(sentence):

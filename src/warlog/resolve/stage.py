@@ -169,7 +169,7 @@ class ResolveStage(Stage):
             m.date_span = m.date_expr[0] if m.date_expr and src != DateSource.PUBLICATION else None
             m.background = dates_mod.is_background(d, src, doc.pub_date)
             if not m.background and src in (DateSource.PUBLICATION, DateSource.INFERRED) and dates_mod.history_cue(
-                m.sentence.text(doc.clean_text), doc.pub_date
+                m.sentence.text(doc.clean_text), doc.pub_date, m.trigger.start - m.sentence.start
             ):
                 m.background = True  # undated itself, told as history ("since the regime took Aleppo in late 2016")
                 self.stats.counters["background_history_cue"] += 1

@@ -91,9 +91,9 @@ class PlaceCandidate:
     why: str = ""
 
 
-def not_toponym(name: str, before: str = "") -> bool:
+def not_toponym(name: str, before: str = "", shouting: bool = False) -> bool:
     """An abbreviation ("IS", "US", "SDF") or a short common word ("May", "Of") taken for a place, unless the
-    sentence names it as one ("the town of Hit")."""
+    sentence names it as one ("the town of Hit"). In a sentence written in capitals only common words count."""
     bare = name.strip(" .,'’\"()")
     words = bare.split()
     if not words:
@@ -103,7 +103,7 @@ def not_toponym(name: str, before: str = "") -> bool:
     if len(words) == 1:
         w = words[0]
         letters = re.sub(r"[^A-Za-z]", "", w)
-        if letters.isupper() and len(letters) <= 5:
+        if letters.isupper() and len(letters) <= 5 and not shouting:
             return True  # IS, US, UN, SDF, YPG, ISIS, UAE ...
         if w.lower() in COMMON_WORDS or len(letters) <= 2:
             return True
@@ -139,10 +139,13 @@ def classify(sentence: str, start: int, end: int, prev: PlaceCandidate | None = 
     before = sentence[max(0, start - 60) : start]
     after = sentence[end : end + 40]
     name = sentence[start:end]
-    if not_toponym(name, before):
+    shouting = sum(c.islower() for c in sentence) < sum(c.isupper() for c in sentence)  # a sentence in capitals
+    if not_toponym(name, before, shouting):
         return "excluded", "not_toponym"
     letters = re.sub(r"[^A-Za-z]", "", name)
-    if (start <= 1 and DATELINE_AFTER.match(after) and name.isupper()) or (letters.isupper() and len(letters) >= 4):
+    if (start <= 1 and DATELINE_AFTER.match(after) and name.isupper()) or (
+        letters.isupper() and len(letters) >= 4 and not shouting
+    ):
         return "excluded", "dateline"  # "BEIRUT (Reuters) -", "MOSCOW (Sputnik) -", "... 2015 BEIRUT At least"
     if is_voice(sentence, start, end):
         return "excluded", "voice"

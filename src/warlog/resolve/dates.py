@@ -56,9 +56,15 @@ class DateExpr:
     groups: tuple[str | None, ...]
 
 
+_WEEKDAY_BEFORE = re.compile(rf"\b(?:on\s+)?{_WD},?\s+$", re.I)
+
+
 def find_date_exprs(sentence: str) -> list[DateExpr]:
     out: list[DateExpr] = []
     for s, e, _d in find_full_dates(sentence):
+        wd = _WEEKDAY_BEFORE.search(sentence[max(0, s - 16) : s])
+        if wd:  # "on Saturday 12 January 2019": one expression, the full date
+            s = max(0, s - 16) + wd.start()
         out.append(DateExpr(s, e, "full", sentence[s:e], ()))
     for kind, pat in RELATIVE:
         for m in pat.finditer(sentence):

@@ -297,9 +297,18 @@ class AggregateStage(Stage):
         )
 
     def _article_claims(self, doc: Doc) -> None:
-        """Attributed allegations outside event sentences ("Amnesty International has condemned ...")."""
+        """Attributed allegations outside event sentences ("Amnesty International has condemned ..."), and the
+        cumulative and period tolls of mentions that made no event ("more than 370,000 killed since 2011"): they
+        stay with the article's main event as claims with their period, never as its deaths."""
         if not doc.events:
             return
+        used = {id(c) for ev in doc.events for c in ev.claims}
+        main = max(doc.events, key=lambda e: e.confidence)
+        for m in doc.mentions:
+            for c in m.claims:
+                if c.kind.startswith("cumulative_") and id(c) not in used:
+                    main.claims.append(c)
+                    used.add(id(c))
         in_mentions = {m.sentence for m in doc.mentions}
         for sent in doc.sentences:
             if sent in in_mentions:

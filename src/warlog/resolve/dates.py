@@ -148,7 +148,7 @@ def resolve_expr(expr: DateExpr | None, pub: dt.date | None) -> tuple[dt.date | 
     return pub, DatePrecision.WEEK, DateSource.PUBLICATION
 
 
-_PAST_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?![\d,])")
+_PAST_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|,\d)")
 _SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:(?:early|late|mid)[- ])?(?:the\s+)?(?:(?:start|end|beginning|summer|spring|autumn|winter)\s+of\s+)?$", re.I)
 _AGO = re.compile(
     r"\b(?:(?:\w+|a|\d+)\s+(?:years?|months?|decades?)\s+(?:ago|earlier|before|after|later|previously)|last\s+year|"

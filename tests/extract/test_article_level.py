@@ -156,3 +156,25 @@ def test_country_only_event_is_kept_coarse_and_flagged() -> None:
     assert ev.geo_method in (GeoMethod.ARTICLE_ADMIN1, GeoMethod.COUNTRY)
     assert ev.place is not None and int(ev.place.precision) == 3
     assert ev.date_source != DateSource.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "why"),
+    [
+        ("Jane Doe, 26, from Lewes, died when the convoy was hit by an air strike on 16 March.", "Lewes", "origin"),
+        ("A volunteer from Portsmouth was killed clearing mines in the city.", "Portsmouth", "origin"),
+        ("Up to 24 civilians have been killed in the first days of Turkey's offensive.", "Turkey", "country_actor"),
+        ("On Friday France appeared to soften its position on the children.", "France", "country_actor"),
+    ],
+)
+def test_origins_and_acting_countries_are_not_event_places(sentence: str, name: str, why: str) -> None:
+    assert _role(sentence, name) == ("excluded", why)
+
+
+def test_country_after_a_locative_word_is_a_place() -> None:
+    assert _role("A roadside bomb killed three soldiers in northern Syria on Sunday.", "Syria")[0] == "event"
+
+
+def test_non_violent_deaths_make_no_event() -> None:
+    doc = _run("At least 15 children have died in the camp near Hasakah because of the cold and a lack of medical care.\n")
+    assert not doc.events

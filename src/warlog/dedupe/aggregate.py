@@ -1,7 +1,7 @@
 """Article-level aggregation: mentions of the same place and time become one event.
 
 Rules (in order):
-* background mentions (dated > 45 days before publication) are dropped and counted; so are groups reported
+* background mentions (dated > 30 days before publication, the reporting window) are dropped and counted; so are groups reported
   neither with a date, nor a count, nor in the lead (told in general terms: analysis, statements);
 * a mention with no toponym at all takes the article's focus place (``GeoMethod.ARTICLE_FOCUS``);
 * no event is lost for want of a place: a mention whose only toponym is a country ("in eastern Syria") takes the

@@ -44,7 +44,7 @@ RELATIVE = [
     ("last_month", re.compile(r"\blast\s+month\b", re.I)),
     ("year", re.compile(r"\b(?:in|since|during|by)\s+((?:19|20)\d{2})\b", re.I)),
 ]
-BACKGROUND_DAYS = 45
+BACKGROUND_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,9 @@ def test_short_names_stay_places_when_named_as_places() -> None:
         "The offensive has killed 1,200 people since February.",
         "The conflict, which has killed 230,000 people, shows no sign of ending.",
         "More than 200,000 people have been killed and half the population has fled.",
+        "More than 500 people have been killed in eight days of bombing.",
+        "At least 250 civilians have been killed in the bombardment of the enclave.",
+        "The monitor says more than 120 civilians have been killed in that campaign.",
     ],
 )
 def test_cumulative_tolls_are_flagged(sentence: str) -> None:

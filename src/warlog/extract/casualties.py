@@ -85,7 +85,9 @@ CUMULATIVE = re.compile(
     rf"{_WAR}(?:,)? (?:that |which )?(?:has|have|had) (?:so far |now |already |since )?(?:killed|claimed|left|taken|cost)|"
     rf"(?:the |syria['’]?s |the country['’]?s )(?:\w+[- ]year(?:[- ]old)?|multi-front|civil|brutal|bloody|long|\w+-sided)[- ]"
     rf"(?:\w+ )?{_WAR}|(?:bombing|air) campaign (?:has|had) (?:killed|claimed|left)|offensive (?:has|had) (?:killed|claimed|left)|"
-    rf"death toll (?:in|of|from) the {_WAR})",
+    rf"death toll (?:in|of|from) the {_WAR}|"
+    r"in (?:the )?(?:first |past |last )?(?:\w+ |\d+ )?(?:days|weeks|months|years) of\b|"
+    r"(?:in|during|throughout) (?:that|the|this|its|their) (?:\w+ )?(?:campaign|offensive|bombardment|assault|siege|onslaught)\b)",
     re.I,
 )
 

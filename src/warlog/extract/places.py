@@ -76,6 +76,8 @@ COMMON_WORDS = frozenset({
     "jabal", "wadi", "ras", "ain", "bir", "abu", "umm", "ibn", "bin", "beit", "bait", "city", "east", "west", "north",
     "south", "centre", "center", "camp", "base", "border", "front", "state", "mount", "lake", "river", "news",
     "times", "post", "press", "daily", "home", "hope", "unity", "victory", "peace", "reform", "order", "justice",
+    "western", "eastern", "northern", "southern", "central", "northwestern", "northeastern", "southwestern",
+    "southeastern", "north-western", "north-eastern", "south-western", "south-eastern", "run", "rural",
 })
 # where a person comes from is not where the event happened ("Anna Campbell, 26, from Lewes", "a British man from
 # west London", "the east London schoolgirl")

@@ -53,6 +53,8 @@ class PubDateSource(StrEnum):
     HEADER = "header"  # bare "date YYYY-MM-DD" header in a scraped text
     METADATA = "metadata"  # JSONL/WARC/HTML metadata
     TEXT = "text"  # a dateline or date written in the first lines
+    DATE_LINE = "date_line"  # a date line at the top: "Published on ...", "Tue 05 Jul 2016 ...", "24.08.2013"
+    TRAILING_LINE = "trailing_line"  # a date line at the bottom: "Date of publication ...", "Last updated ..."
     INFERRED = "inferred"  # inferred window (see resolve.dates)
     NONE = "none"
 
@@ -79,7 +81,17 @@ class GeoMethod(StrEnum):
     SENTENCE = "sentence"  # a toponym in the event sentence
     CONTEXT = "context"  # a toponym in a neighbouring sentence of the same event
     ARTICLE_FOCUS = "article_focus"  # no toponym in the sentence: the article's main event place
-    UNRESOLVED = "unresolved"
+    ARTICLE_ADMIN1 = "article_admin1"  # only the country named ("in eastern Syria"): the governorate of the article's place
+    COUNTRY = "country"  # only the country is known: its centre, geo_precision 3 (flagged for review)
+    UNRESOLVED = "unresolved"  # no place at all: kept without coordinates (flagged for review)
+
+
+class EventFlag(StrEnum):
+    """What an analyst should check about an event that was kept at a coarser precision instead of dropped."""
+
+    COARSE_LOCATION = "coarse_location"  # coded to the governorate or the country, not to a town
+    UNLOCATED = "unlocated"  # no place could be resolved
+    UNDATED = "undated"  # no date could be resolved (no publication date, no date in the text)
 
 
 class MatchTier(StrEnum):
@@ -153,7 +165,7 @@ class Actor:
 class Claim:
     """A figure or allegation attached to the source that made it."""
 
-    kind: str  # "fatalities" | "injuries" | "allegation"
+    kind: str  # "fatalities" | "injuries" | "cumulative_fatalities" | "cumulative_injuries" | "allegation" | "statement"
     source: str | None  # who said it ("White Helmets"); None when the article asserts it itself
     via: str | None  # the outlet relaying it ("The Washington Post")
     text: str
@@ -220,6 +232,7 @@ class Event:
     confidence: float
     interaction: int = 0
     source_name: str | None = None
+    flags: list[EventFlag] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from warlog.clean.html import extract_html
 from warlog.clean.junk import clean_text
-from warlog.clean.pubdate import find_dateline
+from warlog.clean.pubdate import find_date_line, find_dateline
 from warlog.data import Doc, PubDateSource
 from warlog.errors import IngestError
 from warlog.pipeline.base import Stage
@@ -42,9 +42,29 @@ class CleanStage(Stage):
         elif res.header_date is not None:
             doc.pub_date, doc.pub_date_source = res.header_date, PubDateSource.HEADER
         else:
-            found = find_dateline(res.text)
-            if found is not None:
-                doc.pub_date, doc.pub_date_source = found[0], PubDateSource.TEXT
-                doc.meta["dateline_end"] = found[1]
+            self._text_pub_date(doc, res.text)
         self.stats.counters[f"pubdate_{doc.pub_date_source.value}"] += 1
         return doc
+
+    def _text_pub_date(self, doc: Doc, text: str) -> None:
+        """A date line that opens the text or carries a cue ("Published on ...") beats a dateline, which beats a
+        weekday date among the first lines or a cue in the last lines."""
+        line = find_date_line(text)
+        if line is not None and line[3] in ("cue", "leading"):
+            doc.pub_date, doc.pub_date_source = line[0], PubDateSource.DATE_LINE
+            doc.meta["dateline_end"] = line[2]
+            doc.meta["pub_date_how"] = line[3]
+            return
+        found = find_dateline(text)
+        if found is not None:
+            doc.pub_date, doc.pub_date_source = found[0], PubDateSource.TEXT
+            doc.meta["dateline_end"] = found[1]
+            doc.meta["pub_date_how"] = "dateline"
+            return
+        if line is not None:
+            trailing = line[3] == "trailing"
+            doc.pub_date = line[0]
+            doc.pub_date_source = PubDateSource.TRAILING_LINE if trailing else PubDateSource.DATE_LINE
+            if not trailing:
+                doc.meta["dateline_end"] = line[2]
+            doc.meta["pub_date_how"] = line[3]

@@ -326,6 +326,56 @@ def eval_dedupe(
         _fail(exc)
 
 
+@eval_app.command("articles")
+def eval_articles(
+    gold: list[Path] = typer.Argument(None, help="Gold files or folders (default: gold/*.jsonl but the second pass)."),
+    split: str = typer.Option("all", "--split", help="dev, test or all (the fixed split of gold/selection.json)."),
+    against: list[Path] = typer.Option(None, "--against", help="Score GOLD against this gold (annotator agreement)."),
+    fakes: bool = typer.Option(False, "--fakes", help="Main event of each FA-KES article: date, governorate, pub dates."),
+    fakes_file: Path | None = typer.Option(None, "--fakes-file", help="FA-KES jsonl.gz (default: ../shared/eval/fakes_dev)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    per_article: bool = typer.Option(False, "--per-article", help="One line per article with its errors."),
+) -> None:
+    """Event-level P/R/F1 on full-length articles, field accuracy of matched events and error classes."""
+    import json
+
+    from warlog.evaluate import articles as arts
+
+    if split not in ("dev", "test", "all"):
+        err.print(f"[bold red]error[/] --split {split!r}: use dev, test or all")
+        raise typer.Exit(2)
+    out: dict[str, object] = {}
+    text: list[str] = []
+    try:
+        if against:
+            if not gold:
+                err.print("[bold red]error[/] --against compares GOLD with another gold file: give GOLD too")
+                raise typer.Exit(2)
+            ag = arts.agreement(against, gold)
+            out["agreement"] = ag.as_dict()
+            text.append(ag.render())
+        else:
+            if fakes or fakes_file:
+                fe = arts.evaluate_fakes(fakes_file)
+                out["fakes"] = fe.as_dict()
+                text.append(fe.render())
+            if gold or not (fakes or fakes_file):
+                files = list(gold) if gold else arts.default_gold_files()
+                if not files:
+                    err.print(f"[bold red]error[/] [W401] no gold files in {arts.default_gold_dir()}")
+                    raise typer.Exit(2)
+                res = arts.evaluate_articles(files, split=split)
+                out["articles"] = res.as_dict()
+                text.append(res.render(per_article=per_article))
+    except WarlogError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps(out, indent=1, default=str))
+    else:
+        typer.echo("\n\n".join(text))
+
+
 review_app = typer.Typer(no_args_is_help=True, help="The analyst review loop: confirm, correct, reject, merge, split.")
 app.add_typer(review_app, name="review")
 

@@ -1,9 +1,13 @@
 """Article-level aggregation: mentions of the same place and time become one event.
 
 Rules (in order):
-* background mentions (dated > 45 days before publication) and mentions whose only toponyms are too vague
-  (a country, "eastern Syria") are dropped and counted;
+* background mentions (dated > 30 days before publication, the reporting window) are dropped and counted; so are groups reported
+  neither with a date, nor a count, nor in the lead (told in general terms: analysis, statements);
 * a mention with no toponym at all takes the article's focus place (``GeoMethod.ARTICLE_FOCUS``);
+* no event is lost for want of a place: a mention whose only toponym is a country ("in eastern Syria") takes the
+  governorate of the article's focus place in that country (``ARTICLE_ADMIN1``, geo_precision 3), else the
+  country (``COUNTRY``); one with no place and no focus place takes the focus country, else none
+  (``UNRESOLVED``); each is flagged (``EventFlag``) and counted;
 * mentions at the same place (gazetteer id) whose dates are within the article's reporting week merge;
 * the merged event takes the most specific type: a method (air strike, shelling, IED...) beats a generic
   killing; Strategic developments never override violent types;
@@ -19,6 +23,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from warlog.data import (
     Actor,
@@ -28,8 +33,10 @@ from warlog.data import (
     DateSource,
     Doc,
     Event,
+    EventFlag,
     Evidence,
     GeoMethod,
+    GeoPrecision,
     Mention,
     Place,
     Quantity,
@@ -39,6 +46,8 @@ from warlog.data import (
 from warlog.extract.claims import find_attributions, is_allegation
 from warlog.pipeline.base import Stage
 from warlog.resolve.actors import finalise_actor, interaction_code
+from warlog.resolve.geocode import DEMONYMS, gazetteer
+from warlog.resolve.keys import fold
 
 TYPE_RANK = {
     "Explosions/Remote violence": 5, "Violence against civilians": 4, "Battles": 4, "Riots": 3, "Protests": 2,
@@ -165,6 +174,7 @@ class AggregateStage(Stage):
         article_counts: Counter[str] = Counter(
             _place_key(p) for m in doc.mentions if not m.background for _s, p in m.places if p.kind != "country"
         )
+        countries: dict[int, str] = {}
         for m in doc.mentions:
             if m.background:
                 self.stats.counters["dropped_background"] += 1
@@ -172,8 +182,12 @@ class AggregateStage(Stage):
             p = best_place(m, article_counts)
             if p is not None:
                 live.append((m, p, GeoMethod.SENTENCE))
-            elif any(p.kind == "country" for _s, p in m.places):
-                self.stats.counters["dropped_vague_location"] += 1  # "in eastern Syria": too vague to code
+            elif any(p.kind == "country" and fold(s.text(doc.clean_text)) not in DEMONYMS for s, p in m.places):
+                # "in eastern Syria": too vague for a town; coded coarser below, never dropped
+                named = [p.country or "" for s, p in m.places if p.kind == "country" and fold(s.text(doc.clean_text)) not in DEMONYMS]
+                fcc = doc.meta.get("focus_country")
+                countries[id(m)] = fcc if fcc in named else named[0]
+                live.append((m, None, GeoMethod.COUNTRY))
             else:
                 live.append((m, None, GeoMethod.ARTICLE_FOCUS))
         placed = Counter(_place_key(p) for _m, p, _g in live if p is not None)
@@ -182,18 +196,29 @@ class AggregateStage(Stage):
             top = placed.most_common(1)[0][0]
             focus = next(p for _m, p, _g in live if p is not None and _place_key(p) == top)
         groups: dict[tuple[str, dt.date | None], list[tuple[Mention, Place | None, GeoMethod]]] = {}
+        focus_cc = doc.meta.get("focus_country")
         for m, p, g in live:
             if p is None:
-                if focus is None:
-                    self.stats.counters["dropped_no_location"] += 1
-                    continue
-                p = focus
-            key = (_place_key(p), _week(m.date, doc.pub_date))
+                cc = countries.get(id(m)) or (focus.country if focus is not None else None) or focus_cc
+                if g == GeoMethod.COUNTRY and focus is not None and focus.country == cc:
+                    p, g = admin1_place(focus), GeoMethod.ARTICLE_ADMIN1
+                elif g == GeoMethod.ARTICLE_FOCUS and focus is not None:
+                    p = focus
+                elif cc:
+                    p, g = gazetteer().country_place(cc), GeoMethod.COUNTRY
+                else:
+                    g = GeoMethod.UNRESOLVED
+                self.stats.counters[f"coarse_location_{g.value}"] += g != GeoMethod.ARTICLE_FOCUS
+            key = (_place_key(p) if p is not None else "", _week(m.date, doc.pub_date))
             groups.setdefault(key, []).append((m, p, g))
         groups = _merge_nearby(groups)
+        groups = self._merge_references(doc, groups)
         cc = doc.meta.get("focus_country")
         claimant = _claimant(doc)
         for (_pk, _wk), items in groups.items():
+            if not _reported_as_news(items, doc):
+                self.stats.counters["dropped_undated_no_casualties"] += 1
+                continue
             ev = self._event(doc, items, cc)
             if claimant is not None and ev.event_type in TYPE_RANK and TYPE_RANK[ev.event_type] >= 4:
                 ev.actor1 = finalise_actor(claimant, ev.place.country if ev.place else cc)
@@ -205,10 +230,41 @@ class AggregateStage(Stage):
         self.stats.counters["events"] += len(doc.events)
         return doc
 
+    def _merge_references(
+        self, doc: Doc, groups: dict[tuple[str, dt.date | None], list[Item]]
+    ) -> dict[tuple[str, dt.date | None], list[Item]]:
+        """One event per real event: a group told only by reference ("the chemical attack", "the alleged
+        strike", "last week's offensive") in sentences about something else (statements from capitals, reactions)
+        joins the article's group of the same type that reports the event itself, when their dates agree."""
+        keys = list(groups)
+        for k in keys:
+            items = groups.get(k)
+            if not items or not all(_referential(doc, m) for m, _p, _g in items):
+                continue
+            lead = max((m for m, _p, _g in items), key=_weight)
+            d = _group_date(items)
+            target = None
+            for k2, other in groups.items():
+                if k2 == k or all(_referential(doc, m) for m, _p, _g in other):
+                    continue
+                if not any(m.sub_event_type == lead.sub_event_type for m, _p, _g in other):
+                    continue
+                d2 = _group_date(other)
+                if d is not None and d2 is not None and abs((d - d2).days) > 7:
+                    continue
+                if target is None or len(other) > len(groups[target]):
+                    target = k2
+            if target is not None:
+                groups[target].extend(items)
+                del groups[k]
+                self.stats.counters["merged_references"] += 1
+        return groups
+
     def _event(self, doc: Doc, items: list[tuple[Mention, Place | None, GeoMethod]], cc: str | None) -> Event:
         ms = [m for m, _p, _g in items]
         place = _group_place(items)
-        geo_method = GeoMethod.SENTENCE if any(g == GeoMethod.SENTENCE for _m, _p, g in items) else GeoMethod.ARTICLE_FOCUS
+        methods = {g for _m, p, g in items if p is place or (p is not None and place is not None and _place_key(p) == _place_key(place))}
+        geo_method = next((g for g in GEO_ORDER if g in methods), GeoMethod.UNRESOLVED)
         lead = max(ms, key=_weight)
         event_type, sub = lead.event_type, lead.sub_event_type
         civ_killed = any(m.civilian_fatalities for m in ms)
@@ -268,12 +324,22 @@ class AggregateStage(Stage):
             confidence=round(sum(m.confidence for m in ms) / len(ms) * (0.85 if geo_method == GeoMethod.ARTICLE_FOCUS else 1.0), 3),
             interaction=interaction_code(inter1, inter2),
             source_name=doc.article.url or doc.article.source_path,
+            flags=_flags(geo_method, dm.date),
         )
 
     def _article_claims(self, doc: Doc) -> None:
-        """Attributed allegations outside event sentences ("Amnesty International has condemned ...")."""
+        """Attributed allegations outside event sentences ("Amnesty International has condemned ..."), and the
+        cumulative and period tolls of mentions that made no event ("more than 370,000 killed since 2011"): they
+        stay with the article's main event as claims with their period, never as its deaths."""
         if not doc.events:
             return
+        used = {id(c) for ev in doc.events for c in ev.claims}
+        main = max(doc.events, key=lambda e: e.confidence)
+        for m in doc.mentions:
+            for c in m.claims:
+                if c.kind.startswith("cumulative_") and id(c) not in used:
+                    main.claims.append(c)
+                    used.add(id(c))
         in_mentions = {m.sentence for m in doc.mentions}
         for sent in doc.sentences:
             if sent in in_mentions:
@@ -291,6 +357,69 @@ class AggregateStage(Stage):
             for att in atts:
                 kind = "allegation" if is_allegation(text) else "statement"
                 target.claims.append(Claim(kind, att.source, att.via, text, sent))
+
+
+LEAD_SENTENCES = 2
+
+
+GEO_ORDER = (GeoMethod.SENTENCE, GeoMethod.CONTEXT, GeoMethod.ARTICLE_FOCUS, GeoMethod.ARTICLE_ADMIN1, GeoMethod.COUNTRY)
+
+
+def _flags(geo_method: GeoMethod, date: dt.date | None) -> list[EventFlag]:
+    flags = []
+    if geo_method in (GeoMethod.ARTICLE_ADMIN1, GeoMethod.COUNTRY):
+        flags.append(EventFlag.COARSE_LOCATION)
+    elif geo_method == GeoMethod.UNRESOLVED:
+        flags.append(EventFlag.UNLOCATED)
+    if date is None:
+        flags.append(EventFlag.UNDATED)
+    return flags
+
+
+@lru_cache(maxsize=1)
+def _admin1_index() -> dict[tuple[str, str], int]:
+    gaz = gazetteer()
+    return {(e.cc, e.admin1): i for i, e in enumerate(gaz.entries) if e.kind == "admin1" and e.admin1}
+
+
+def admin1_place(p: Place) -> Place:
+    """The governorate (admin-1 unit) a place lies in, at geo_precision 3; the country when it is unknown."""
+    gaz = gazetteer()
+    i = _admin1_index().get((p.country or "", p.admin1 or ""))
+    if i is None:
+        return gaz.country_place(p.country) if p.country else p
+    e = gaz.entries[i]
+    return Place(name=e.name, latitude=e.lat, longitude=e.lon, country=e.cc, admin1=e.admin1 or None,
+                 precision=GeoPrecision.PROVINCE, gazetteer_id=e.gid, tier=None, confidence=p.confidence, kind="admin1")
+
+
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:the|this|that|these|those|its|their|such|an?\s+(?:alleged|suspected|reported|apparent)|"
+    r"(?:last|this)\s+(?:week|month)['’]s|\w+day['’]s)\s+(?:(?:alleged|suspected|reported|apparent|latest|recent|"
+    r"deadly|chemical|poison|gas|toxic|weapons|nerve|agent|suspected|US-led|western|air|missile|rocket|\w+-led)\s+){0,3}$",
+    re.I,
+)
+
+
+def _referential(doc: Doc, m: Mention) -> bool:
+    """The trigger names an event by reference ("the chemical weapons attack", "an alleged strike") rather than
+    telling it ("warplanes struck", "killed nine")."""
+    before = doc.clean_text[max(m.sentence.start, m.trigger.start - 60) : m.trigger.start]
+    return bool(_REFERENCE_BEFORE.search(before)) and not m.fatalities
+
+
+def _reported_as_news(items: list[Item], doc: Doc) -> bool:
+    """An article reports an event as news when some mention dates it ("on Tuesday", "20 May"), counts its dead
+    or wounded, or leads the article (the headline and first sentence of wire copy: "Islamic State militants
+    have recaptured gas fields"), or is an agreement between two named sides. A group with none of these is told in general terms further down (analysis,
+    statements, what a force does in general: "Tehran has entrenched its military"), not as an event."""
+    lead_end = doc.sentences[min(LEAD_SENTENCES, len(doc.sentences)) - 1].end if doc.sentences else 0
+    return any(
+        m.date_source not in (DateSource.PUBLICATION, DateSource.UNKNOWN) or m.fatalities is not None
+        or m.injuries is not None or m.sentence.start < lead_end
+        or (m.sub_event_type == "Agreement" and m.actor1 is not None and m.actor2 is not None)
+        for m, _p, _g in items
+    )
 
 
 def _week(d: dt.date | None, pub: dt.date | None) -> dt.date | None:

@@ -73,12 +73,28 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("injured", re.compile(rf"\b{QTY}\s+(?:{VICTIM}\s+(?:[\w’'-]+\s+){{0,2}}?)?{INJ_AFTER}\b", re.I)),
 ]
 CONJUNCT = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+){QTY}\s+{VICTIM}", re.I)
+_WAR = r"(?:war|conflict|uprising|insurgency|rebellion|revolt|revolution|crisis|violence|unrest)"
 CUMULATIVE = re.compile(
-    r"\b(?:since (?:the (?:start|beginning)|\d{4}|last|january|february|march|april|may|june|july|august|september|"
-    r"october|november|december)|between (?:the end|the start|\w+ \d|last)|so far this (?:year|month)|in total|overall|"
-    r"cumulative|over the (?:past|last) (?:\w+ )?(?:years|months)|throughout the war|during the war|of the war)",
+    r"\b(?:since (?:the (?:start|beginning|outbreak|onset|end)|(?:early |late |mid-?)?\d{4}|last|then|it (?:began|started|erupted)|"
+    rf"the {_WAR}|(?:syria['’]?s |the country['’]?s )?(?:\w+ )?{_WAR}|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december)|"
+    r"between (?:the end|the start|\w+ \d|last)|so far|to date|in total|in all\b(?! of)|overall|all told|"
+    r"cumulative|over the (?:past|last|course of) (?:\w+ )?(?:years?|months?|weeks?|decades?)|throughout the war|during the war|"
+    r"of the war|in (?:the )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)(?:-\d/\d)?[- ]years?\b|"
+    r"this year|last year|per (?:year|month)|each (?:year|month)|"
+    rf"{_WAR}(?:,)? (?:that |which )?(?:has|have|had) (?:so far |now |already |since )?(?:killed|claimed|left|taken|cost)|"
+    rf"(?:the |syria['’]?s |the country['’]?s )(?:\w+[- ]year(?:[- ]old)?|multi-front|civil|brutal|bloody|long|\w+-sided)[- ]"
+    rf"(?:\w+ )?{_WAR}|(?:bombing|air) campaign (?:has|had) (?:killed|claimed|left)|offensive (?:has|had) (?:killed|claimed|left)|"
+    rf"death toll (?:in|of|from) the {_WAR}|"
+    r"in (?:the )?(?:first |past |last )?(?:\w+ |\d+ )?(?:days|weeks|months|years) of\b|"
+    r"(?:in|during|throughout) (?:that|the|this|its|their) (?:\w+ )?(?:campaign|offensive|bombardment|assault|siege|onslaught)\b)",
     re.I,
 )
+
+
+# "More than 200,000 people have been killed": a count this large is a war's toll (or a population), never one
+# event's deaths, even without a period cue
+WAR_SCALE = 5000
 
 
 @dataclass(slots=True)
@@ -177,6 +193,7 @@ def find_counts(sentence: str) -> list[CountHit]:
             civilian = bool(noun and re.search(rf"\b(?:{CIVILIAN_NOUNS})\b", noun))
             # cumulative only when the count sits in the part of the sentence that carries the period cue
             cum = cumulative_sentence and not q.increment and _cue_near(sentence, m.start(), m.end())
+            cum = cum or (kind == "killed" and (q.best or 0) >= WAR_SCALE)
             vague = re.sub(r"\s+of$", "", m.group("vague").lower()).strip() if m.group("vague") else None
             hits.append(CountHit(kind, m.start(), m.end(), q, civilian, noun, cum, vague))
             if kind == "killed" and m.groupdict().get("noun"):
@@ -201,5 +218,11 @@ def find_counts(sentence: str) -> list[CountHit]:
 
 
 def _cue_near(sentence: str, start: int, end: int) -> bool:
-    window = sentence[max(0, start - 60) : end + 90]
-    return bool(CUMULATIVE.search(window))
+    return period_cue(sentence, start, end) is not None
+
+
+def period_cue(sentence: str, start: int, end: int) -> re.Match[str] | None:
+    """The period cue that makes the count at ``start:end`` a cumulative or period toll ("since 2011", "the war
+    has killed", "so far this year"), within 60 characters before it or 90 after."""
+    lo = max(0, start - 60)
+    return CUMULATIVE.search(sentence, lo, min(len(sentence), end + 90))

@@ -10,8 +10,8 @@ from typing import NamedTuple
 
 from warlog.data import Actor, ActorMethod, Claim, Doc, Mention, Quantity, Span
 from warlog.extract import actors as actor_mod
-from warlog.extract.casualties import CountHit, find_counts
-from warlog.extract.claims import find_attributions, is_allegation
+from warlog.extract.casualties import CountHit, find_counts, period_cue
+from warlog.extract.claims import Attribution, find_attributions, is_allegation
 from warlog.extract.event_type import PLOVER, classify_text
 from warlog.extract.fatalities import estimate as estimate_fatalities
 from warlog.extract.nlp import load_nlp
@@ -29,6 +29,12 @@ SPEAKER_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,3}?(?:said|says|told|reported|announced|stated|confirmed|added|according)\b", re.I
 )
 PRONOUN_SUBJECT = re.compile(r"^\W*(?:It|They|The group|The regime|The government|The militants|The rebels|The army)\s+(?!is\b|was\b|are\b|were\b)\w+", re.I)
+NON_VIOLENT_DEATH = re.compile(
+    r"\b(?:hypothermia|malnutrition|starvation|starved|disease|illness|freezing|the cold|cold weather|lack of (?:medical )?"
+    r"(?:care|treatment|food|medicine)|dysentery|cholera|outbreak|epidemic|fires? caused by|stoves?|drown(?:ed|ing)|"
+    r"(?:car|road|traffic) accident|heart attack|natural causes|exposure|floods?|earthquake|storm)\b",
+    re.I,
+)
 SPEAKER_BEFORE = re.compile(r"\b(?:according to|told|said)\s+(?:the\s+)?$", re.I)
 
 
@@ -97,10 +103,13 @@ class ExtractStage(Stage):
             if gaz.candidates(name, None) or gaz.country_of(name):
                 spans.append((s, e, name))
         spans.sort()
+        dateline_at = int(doc.meta.get("dateline_end", -10)) - off  # a place just after the date line is a dateline
         for s, e, ent_text in spans:
             if any(h.start <= s and e <= h.end for h in actor_hits if h.entry.kind not in ("civilians",)):
                 continue
             role, why = classify(text, s, e, prev)
+            if role != "excluded" and 0 <= s - dateline_at <= 3 and re.match(r"^\s*[,(-]?\s*(?:\(|[A-Z]|$)", text[e : e + 4]):
+                role, why = "excluded", "dateline"
             c = PlaceCandidate(s, e, ent_text, role, why)
             cands.append(c)
             prev = c
@@ -190,22 +199,28 @@ class ExtractStage(Stage):
             m.date_expr = (Span(off + expr.start, off + expr.end), expr.kind)
         # claims: figures and allegations attached to their source
         attributions = find_attributions(text)
-        for att in attributions:
+        sources: list[Attribution | None] = list(attributions) or [None]
+        for att in sources:
             for ch in counts:
-                m.claims.append(
-                    Claim("fatalities" if ch.kind == "killed" else "injuries", att.source, att.via,
-                          text[ch.start : ch.end], Span(off + ch.start, off + ch.end), ch.quantity, ch.civilian)
-                )
-            if not counts:
+                m.claims.append(_count_claim(text, off, ch, att.source if att else None, att.via if att else None))
+            if att is not None and not counts:
                 m.claims.append(Claim("allegation" if is_allegation(text) else "statement", att.source, att.via, text, sent))
-        if not attributions:
-            for ch in counts:
-                m.claims.append(
-                    Claim("fatalities" if ch.kind == "killed" else "injuries", None, None, text[ch.start : ch.end],
-                          Span(off + ch.start, off + ch.end), ch.quantity, ch.civilian)
-                )
         m.confidence = min(1.0, 0.3 + best.priority / 200 + (0.15 if actor1 else 0) + (0.1 if cands else 0))
         return m
+
+
+def _count_claim(text: str, off: int, ch: CountHit, source: str | None, via: str | None) -> Claim:
+    """A count as a claim of its source. A cumulative or period toll ("more than 370,000 killed since 2011") is a
+    ``cumulative_fatalities`` / ``cumulative_injuries`` claim whose span runs from the count to its period cue,
+    so the period is kept with the figure; it never becomes an event's fatalities."""
+    kind = "fatalities" if ch.kind == "killed" else "injuries"
+    start, end = ch.start, ch.end
+    if ch.cumulative:
+        kind = f"cumulative_{kind}"
+        cue = period_cue(text, ch.start, ch.end)
+        if cue is not None:
+            start, end = min(start, cue.start()), max(end, cue.end())
+    return Claim(kind, source, via, text[start:end], Span(off + start, off + end), ch.quantity, ch.civilian)
 
 
 class _Cues(NamedTuple):
@@ -232,6 +247,8 @@ def _cues(text: str, hits: list[TriggerHit]) -> _Cues | None:
     ]
     if hits[0].kind in ("kill", "attack") and not (civ_actor or civ_count) and not counts and not armed:
         return None
+    if hits[0].kind == "kill" and not armed and NON_VIOLENT_DEATH.search(text):
+        return None  # "15 children have died of the cold", "fires caused by stoves killed two": not political violence
     return _Cues(actor_hits, counts, armed, civ_actor, civ_count)
 
 

@@ -44,7 +44,7 @@ RELATIVE = [
     ("last_month", re.compile(r"\blast\s+month\b", re.I)),
     ("year", re.compile(r"\b(?:in|since|during|by)\s+((?:19|20)\d{2})\b", re.I)),
 ]
-BACKGROUND_DAYS = 45
+BACKGROUND_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +56,15 @@ class DateExpr:
     groups: tuple[str | None, ...]
 
 
+_WEEKDAY_BEFORE = re.compile(rf"\b(?:on\s+)?{_WD},?\s+$", re.I)
+
+
 def find_date_exprs(sentence: str) -> list[DateExpr]:
     out: list[DateExpr] = []
     for s, e, _d in find_full_dates(sentence):
+        wd = _WEEKDAY_BEFORE.search(sentence[max(0, s - 16) : s])
+        if wd:  # "on Saturday 12 January 2019": one expression, the full date
+            s = max(0, s - 16) + wd.start()
         out.append(DateExpr(s, e, "full", sentence[s:e], ()))
     for kind, pat in RELATIVE:
         for m in pat.finditer(sentence):
@@ -140,6 +146,52 @@ def resolve_expr(expr: DateExpr | None, pub: dt.date | None) -> tuple[dt.date | 
     except (ValueError, KeyError):
         return pub, DatePrecision.WEEK, DateSource.PUBLICATION
     return pub, DatePrecision.WEEK, DateSource.PUBLICATION
+
+
+_PAST_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|,\d)")
+_SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:(?:early|late|mid)[- ])?(?:the\s+)?(?:(?:start|end|beginning|summer|spring|autumn|winter)\s+of\s+)?$", re.I)
+_AGO = re.compile(
+    r"\b(?:(?:\w+|a|\d+)\s+(?:years?|months?|decades?)\s+(?:ago|earlier|before|after|later|previously)|last\s+year|"
+    r"the\s+previous\s+year|a\s+year\s+(?:ago|earlier|before)|in\s+the\s+(?:19|20)\d0s|decades?\s+of)\b",
+    re.I,
+)
+
+
+_CLAUSE_BREAK = re.compile(r",?\s+(?:but|while|whereas|although|though|yet|even as)\s+|;\s+|\s+[–—]\s+", re.I)
+
+
+def trigger_clause(sentence: str, pos: int) -> str:
+    """The clause of ``sentence`` around offset ``pos``: "residents fled years ago, but thousands remain under a
+    siege" -> "thousands remain under a siege" for the siege."""
+    start, end = 0, len(sentence)
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return sentence[start:end]
+
+
+def history_cue(sentence: str, pub: dt.date | None, pos: int | None = None) -> bool:
+    """The sentence (the clause around ``pos`` when given) places what it tells before the article's reporting
+    window: a past year ("when the regime took Aleppo in late 2016", "the 1982 Hama massacre") or a distance in
+    years or months ("five months after", "two years ago", "last year"). A year after "since" opens a period
+    that may run to now and does not count."""
+    if pub is None:
+        return False
+    if pos is not None:
+        sentence = trigger_clause(sentence, pos)
+    if _AGO.search(sentence):
+        return True
+    for m in _PAST_YEAR.finditer(sentence):
+        year = int(m.group(1))
+        if year > pub.year - 1 or (year == pub.year - 1 and pub.month <= 2):
+            continue
+        if _SINCE_YEAR.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue
+        return True
+    return False
 
 
 def is_background(date: dt.date | None, source: DateSource, pub: dt.date | None) -> bool:

@@ -4,10 +4,12 @@ to the publication date, or anchored by an inferred window and a curated episode
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from warlog.clean.pubdate import find_full_dates
 from warlog.data import DatePrecision, DateSource, Doc, GeoPrecision, Place, PubDateSource, Span
 from warlog.pipeline.base import Stage
 from warlog.resolve import dates as dates_mod
@@ -115,6 +117,14 @@ def _head_toponym(
     return dataclasses.replace(head, precision=max(head.precision, GeoPrecision.REGION), kind="near:town")
 
 
+YEARLESS = frozenset({"day_month", "month_day", "middle_month", "in_month"})
+
+
+def _latest_full_date(text: str) -> dt.date | None:
+    found = [d for _s, _e, d in find_full_dates(text)]
+    return max(found) if found else None
+
+
 class ResolveStage(Stage):
     name = "resolve"
     requires = frozenset({"mentions", "pub_date"})
@@ -155,6 +165,8 @@ class ResolveStage(Stage):
                 doc.pub_date_source = PubDateSource.INFERRED
                 doc.meta["episode"] = anchor_name
                 self.stats.counters["pubdate_episode_anchor"] += 1
+        # no publication date: day-and-month dates ("Sunday 13 January") take the year of the text's latest full date
+        ref = None if doc.pub_date is not None else _latest_full_date(doc.clean_text)
         for m in doc.mentions:
             expr = None
             if m.date_expr is not None:
@@ -163,11 +175,19 @@ class ResolveStage(Stage):
                 rel = [e for e in dates_mod.find_date_exprs(sent_text) if e.start == span.start - m.sentence.start]
                 expr = rel[0] if rel else None
             d, prec, src = dates_mod.resolve_expr(expr, doc.pub_date)
+            if src == DateSource.UNKNOWN and ref is not None and expr is not None and expr.kind in YEARLESS:
+                d, prec, src = dates_mod.resolve_expr(expr, ref + dt.timedelta(days=7))
+                self.stats.counters["date_year_from_text"] += 1
             if doc.pub_date_source == PubDateSource.INFERRED and src in (DateSource.RELATIVE, DateSource.PUBLICATION):
                 src, prec = DateSource.INFERRED, DatePrecision.MONTH
             m.date, m.date_precision, m.date_source = d, prec, src
             m.date_span = m.date_expr[0] if m.date_expr and src != DateSource.PUBLICATION else None
             m.background = dates_mod.is_background(d, src, doc.pub_date)
+            if not m.background and src in (DateSource.PUBLICATION, DateSource.INFERRED) and dates_mod.history_cue(
+                m.sentence.text(doc.clean_text), doc.pub_date, m.trigger.start - m.sentence.start
+            ):
+                m.background = True  # undated itself, told as history ("since the regime took Aleppo in late 2016")
+                self.stats.counters["background_history_cue"] += 1
             if m.background:
                 self.stats.counters["background_mentions"] += 1
         return doc

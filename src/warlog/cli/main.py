@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from warlog.errors import WarlogError
@@ -28,7 +36,10 @@ def run(
     db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB database file (created if missing)."),
     batch_size: int = typer.Option(32, min=1, max=4096, help="Articles per batch (bounds memory; one transaction each)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-    executor: str = typer.Option("local", "--executor", help="local (one process) or ray (shards on a Ray cluster)."),
+    executor: str = typer.Option("local", "--executor", help="local (worker processes on this machine) or ray (shards "
+                                 "on a Ray cluster)."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Local: worker processes running the "
+                                       "pipeline (default: the cores available to this process; 1: in this process)."),
     shards: int = typer.Option(4, "--shards", min=1, help="Ray: number of shards."),
     work_dir: Path = typer.Option(Path("warlog-shards"), "--work-dir", help="Ray: per-shard Parquet and completion markers."),
     cpus_per_task: float = typer.Option(0.5, "--cpus-per-task", min=0.05, help="Ray: CPUs per shard task."),
@@ -55,14 +66,26 @@ def run(
         err.print(f"[bold red]error[/] unknown executor {executor!r}: use local or ray")
         raise typer.Exit(2)
 
-    n_files = len(list(iter_files(paths)))
+    import time
+
+    from warlog.execute.workers import available_cores
+
+    n_workers = workers or available_cores()
+    total = sum(f.stat().st_size for f in iter_files(paths) if f.is_file())
     try:
         with Progress(
-            TextColumn("[bold]warlog run"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeElapsedColumn(),
-            console=err, disable=quiet or not err.is_terminal and False,
+            TextColumn("[bold]warlog run"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+            TextColumn("{task.fields[articles]:,} articles ({task.fields[rate]:.1f}/s)"), TimeElapsedColumn(),
+            TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=quiet,
         ) as progress:
-            task = progress.add_task("files", total=n_files)
-            summary = run_paths(paths, db, batch_size=batch_size, on_file=lambda k: progress.advance(task, k))
+            task = progress.add_task("input", total=total or None, articles=0, rate=0.0)
+            t0 = time.monotonic()
+
+            def on_progress(n_articles: int, n_bytes: int) -> None:
+                rate = n_articles / max(time.monotonic() - t0, 1e-6)
+                progress.update(task, completed=n_bytes, articles=n_articles, rate=rate)
+
+            summary = run_paths(paths, db, batch_size=batch_size, workers=n_workers, on_progress=on_progress)
     except WarlogError as exc:
         _fail(exc)
         return
@@ -71,8 +94,9 @@ def run(
     if len(summary.reject_reasons) > 50:
         err.print(f"[yellow]... and {len(summary.reject_reasons) - 50} more (see the rejects table)[/]")
     typer.echo(
-        f"run {summary.run_id}: {summary.articles} articles processed, {summary.skipped} already stored, "
-        f"{summary.events} events, {summary.rejects} rejected -> {db}"
+        f"run {summary.run_id} ({summary.workers} worker{'s' if summary.workers > 1 else ''}): {summary.articles} "
+        f"articles processed, {summary.skipped} already stored, {summary.events} events, {summary.rejects} rejected "
+        f"-> {db}"
     )
 
 

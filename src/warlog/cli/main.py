@@ -66,10 +66,13 @@ def run(
         err.print(f"[bold red]error[/] unknown executor {executor!r}: use local or ray")
         raise typer.Exit(2)
 
+    import os
     import time
 
-    from warlog.execute.workers import available_cores
+    from warlog.execute.workers import THREAD_ENV, available_cores
 
+    for k, v in THREAD_ENV.items():  # one thread per process for numpy's BLAS and OpenMP, unless told otherwise
+        os.environ.setdefault(k, v)
     n_workers = workers or available_cores()
     total = sum(f.stat().st_size for f in iter_files(paths) if f.is_file())
     try:
@@ -213,6 +216,10 @@ def bench(
     naive_limit: int = typer.Option(60, help="Articles for the naive-pass comparison (0: skip it)."),
     batch_size: int = typer.Option(32, min=1, help="Articles per batch."),
     repeat: int = typer.Option(3, min=1, help="Runs of the first scale and of the naive comparison; the best counts."),
+    workers: str | None = typer.Option(None, "--workers", help="Instead: time `warlog run` on the corpus with these "
+                                       "worker counts, e.g. 1,2 (prints workers=N speedup=X)."),
+    executor: str = typer.Option("local", "--executor", help="With --workers: local (worker processes) or ray (CPUs "
+                                 "of a local Ray cluster, one shard per CPU)."),
 ) -> None:
     """Throughput (articles/s and words/s per core), peak memory at 1x and 10x, and the fast path against a naive
     full-spaCy pass (speed ratio and recall)."""
@@ -228,6 +235,20 @@ def bench(
     except ValueError:
         err.print(f"[bold red]error[/] --scales {scales!r}: give integers such as 1,10")
         raise typer.Exit(2) from None
+    if workers is not None:
+        from warlog.bench import run_workers_bench
+
+        try:
+            counts = [int(x) for x in workers.split(",") if x.strip()]
+        except ValueError:
+            err.print(f"[bold red]error[/] --workers {workers!r}: give integers such as 1,2")
+            raise typer.Exit(2) from None
+        if not counts or min(counts) < 1 or executor not in ("local", "ray"):
+            err.print("[bold red]error[/] --workers needs counts of 1 or more and --executor local or ray")
+            raise typer.Exit(2)
+        typer.echo(run_workers_bench(source, counts, batch_size=batch_size, repeat=repeat, executor=executor,
+                                     scale=sc[0] if sc else 1).render())
+        return
     typer.echo(run_bench(source, sc, naive_limit=naive_limit, batch_size=batch_size, repeat=repeat).render())
 
 

@@ -39,6 +39,8 @@ class RunSummary:
     process_seconds: float = 0.0  # first batch read to last batch committed
     cluster_seconds: float = 0.0  # the recluster step
     worker_peak_mib: dict[int, float] = field(default_factory=dict)
+    worker_cpu_seconds: float = 0.0  # CPU time of the pipeline on the batches, all workers together
+    parent_cpu_seconds: float = 0.0  # CPU time of this process meanwhile, besides the pipeline (reading, writing)
 
     def counts(self) -> dict[str, int]:
         return {"articles": self.articles, "skipped": self.skipped, "events": self.events, "rejects": self.rejects}
@@ -125,7 +127,7 @@ def run_paths(
             else:
                 runner = PoolRunner(workers, learned, warm_up=warm_up)
             summary.startup_seconds = time.perf_counter() - t0
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             max_inflight = 1 if workers <= 1 else 2 * workers
             pending: dict[int, _Pending] = {}
             n_read = 0
@@ -140,6 +142,8 @@ def run_paths(
             while runner.inflight:
                 _commit(db, runner, pending, summary, merged, run_id, on_progress, block=True)
             summary.process_seconds = time.perf_counter() - t1
+            own = summary.worker_cpu_seconds if workers <= 1 else 0.0  # one worker: the pipeline ran here
+            summary.parent_cpu_seconds = time.process_time() - c1 - own
             summary.worker_peak_mib = runner.worker_peaks()
             runner.close()
             runner = None
@@ -224,6 +228,7 @@ def _commit(
             for r in res.stage_rejects:
                 s.reject_reasons.append(f"{r.source_path}: {r.reason}")
             s.rejects += len(res.stage_rejects)
+            s.worker_cpu_seconds += res.cpu_seconds
             _merge_stats(merged, res.stats)
             if on_progress:
                 on_progress(p.n_read, p.bytes_pos)

@@ -63,6 +63,7 @@ class BatchResult:
     stats: list[Any]  # StageStats of this batch alone, one per stage in pipeline order
     worker_pid: int = 0
     worker_peak_mib: float = 0.0
+    cpu_seconds: float = 0.0  # CPU time of the pipeline on this batch, in the process that ran it
 
 
 class BatchProcessor:
@@ -100,10 +101,12 @@ class BatchProcessor:
     def __call__(self, seq: int, articles: list[Article], run_id: str) -> BatchResult:
         from warlog.store.duckdb_store import batch_rows
 
+        c0 = time.process_time()
         out = self.pipeline.run_batch([Doc(a) for a in articles]) if articles else []
         rejects = self.pipeline.drain_rejects()
         rows = batch_rows(out, rejects, run_id)
-        return BatchResult(seq, rows, len(out), rejects, self.take_stats(), os.getpid(), peak_mib())
+        return BatchResult(seq, rows, len(out), rejects, self.take_stats(), os.getpid(), peak_mib(),
+                           time.process_time() - c0)
 
 
 class InlineRunner:

@@ -39,6 +39,7 @@ class RunSummary:
     process_seconds: float = 0.0  # first batch read to last batch committed
     cluster_seconds: float = 0.0  # the recluster step
     worker_peak_mib: dict[int, float] = field(default_factory=dict)
+    recycled: int = 0  # workers replaced by fresh ones after their share of articles
     worker_cpu_seconds: float = 0.0  # CPU time of the pipeline on the batches, all workers together
     parent_cpu_seconds: float = 0.0  # CPU time of this process meanwhile, besides the pipeline (reading, writing)
 
@@ -102,11 +103,13 @@ def run_paths(
     workers: int = 1,
     on_progress: ProgressFn | None = None,
     warm_up: bool = False,
+    recycle_after: int | None = None,
 ) -> RunSummary:
     """Process ``paths`` into ``db``. ``workers``: processes running the pipeline (1: this one). ``on_progress``
     is called after each commit with the articles done and the input bytes done (also inside one large JSONL
-    or WARC file); ``on_file`` (older) with 1 as each file is finished reading."""
-    from warlog.execute.workers import InlineRunner, PoolRunner
+    or WARC file); ``on_file`` (older) with 1 as each file is finished reading. ``recycle_after``: articles
+    after which a worker's pipeline is replaced by a fresh one (default ``workers.RECYCLE_AFTER``)."""
+    from warlog.execute.workers import RECYCLE_AFTER, InlineRunner, PoolRunner
     from warlog.store.review import lexicon_additions
 
     files = list(iter_files(paths))
@@ -123,9 +126,9 @@ def run_paths(
             t0 = time.perf_counter()
             if workers <= 1:
                 apply_learned(learned)
-                runner = InlineRunner(warm_up=warm_up)
+                runner = InlineRunner(warm_up=warm_up, recycle_after=recycle_after or RECYCLE_AFTER)
             else:
-                runner = PoolRunner(workers, learned, warm_up=warm_up)
+                runner = PoolRunner(workers, learned, warm_up=warm_up, recycle_after=recycle_after or RECYCLE_AFTER)
             summary.startup_seconds = time.perf_counter() - t0
             t1, c1 = time.perf_counter(), time.process_time()
             max_inflight = 1 if workers <= 1 else 2 * workers
@@ -145,6 +148,7 @@ def run_paths(
             own = summary.worker_cpu_seconds if workers <= 1 else 0.0  # one worker: the pipeline ran here
             summary.parent_cpu_seconds = time.process_time() - c1 - own
             summary.worker_peak_mib = runner.worker_peaks()
+            summary.recycled = runner.recycled
             runner.close()
             runner = None
             from warlog.dedupe.cluster import recluster

@@ -7,6 +7,11 @@ and tokenizer threads held to one each (``THREAD_ENV``), so N workers use N core
 rejects and the stage counters of that batch alone, which the parent adds up. Results are handed out in
 submission order (``next_result``), so batches are committed in the order they were read.
 
+spaCy's vocabulary grows with every new word it sees (names, numbers, misspellings), so a process that read
+millions of articles would keep growing; a worker therefore retires after ``recycle_after`` articles (default
+20,000, some minutes of work) and a fresh one takes its place, which keeps memory flat with corpus size at the
+cost of one model load per 20,000 articles. One in-process worker reloads its pipeline the same way.
+
 Workers end with the parent: a thread in each worker checks that its parent is alive (and on Linux the kernel
 sends the worker SIGKILL when the parent dies, ``PR_SET_PDEATHSIG``), so a killed run leaves no processes
 behind. A worker that dies (killed for memory, a crash in a native library) ends the run with an error naming
@@ -30,6 +35,8 @@ from typing import Any
 
 from warlog.data import Article, Doc, Reject, content_hash
 from warlog.errors import WarlogError
+
+RECYCLE_AFTER = 20_000  # articles a worker processes before it is replaced (bounds spaCy's vocabulary growth)
 
 # one thread per worker for every native pool a pipeline may start (numpy's BLAS, OpenMP, tokenizers)
 THREAD_ENV = {
@@ -112,11 +119,15 @@ class BatchProcessor:
 class InlineRunner:
     """Batches processed in this process, at once (``--workers 1``)."""
 
-    def __init__(self, learned: dict[str, dict[str, str]] | None = None, warm_up: bool = False) -> None:
+    def __init__(self, learned: dict[str, dict[str, str]] | None = None, warm_up: bool = False,
+                 recycle_after: int = RECYCLE_AFTER) -> None:
+        self.learned, self.warm_up, self.recycle_after = learned, warm_up, recycle_after
         self.proc = BatchProcessor(learned, warm_up)
         self.ready: dict[int, BatchResult] = {}
         self.next_seq = 0
         self.n_workers = 1
+        self.done_articles = 0
+        self.recycled = 0
 
     @property
     def inflight(self) -> int:
@@ -124,6 +135,14 @@ class InlineRunner:
 
     def submit(self, seq: int, articles: list[Article], run_id: str) -> None:
         self.ready[seq] = self.proc(seq, articles, run_id)
+        self.done_articles += len(articles)
+        if self.done_articles >= self.recycle_after:  # a fresh model and vocabulary (see the module's notes)
+            from warlog.extract.nlp import reload_nlp
+
+            reload_nlp()
+            self.proc = BatchProcessor(self.learned, self.warm_up)
+            self.done_articles = 0
+            self.recycled += 1
 
     def next_result(self, block: bool = True) -> BatchResult | None:
         res = self.ready.pop(self.next_seq, None)
@@ -172,7 +191,7 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _worker_main(tasks: Any, results: Any, learned: dict[str, dict[str, str]] | None, warm_up: bool,
-                 parent_pid: int) -> None:
+                 parent_pid: int, recycle_after: int = RECYCLE_AFTER) -> None:
     os.environ.update(THREAD_ENV)
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the workers
@@ -184,6 +203,7 @@ def _worker_main(tasks: Any, results: Any, learned: dict[str, dict[str, str]] | 
         results.put(("error", pid, f"{type(exc).__name__}: {exc}"))
         return
     results.put(("ready", pid, time.perf_counter() - t0))
+    n_articles = 0
     while True:
         task = tasks.get()
         if task is None:
@@ -193,6 +213,13 @@ def _worker_main(tasks: Any, results: Any, learned: dict[str, dict[str, str]] | 
             res = proc(seq, articles, run_id)
         except BaseException as exc:  # noqa: BLE001 - stages turn document errors into rejects; this is worse
             results.put(("error", pid, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-2000:]}"))
+            return
+        n_articles += len(articles)
+        if n_articles >= recycle_after:
+            results.put(("done", pid, res))
+            results.put(("retired", pid, None))  # the parent starts a fresh worker; this one exits with 0
+            results.close()
+            results.join_thread()
             return
         results.put(("done", pid, res))
 
@@ -204,28 +231,25 @@ class PoolRunner:
     n_workers: int
     learned: dict[str, dict[str, str]] | None = None
     warm_up: bool = False
+    recycle_after: int = RECYCLE_AFTER
     start_timeout: float = 600.0
     startup_seconds: float = 0.0
     ready: dict[int, BatchResult] = field(default_factory=dict)
     peaks: dict[int, float] = field(default_factory=dict)
     next_seq: int = 0
     inflight: int = 0
+    recycled: int = 0
 
     def __post_init__(self) -> None:
         import multiprocessing as mp
 
-        ctx = mp.get_context("spawn")
-        self.tasks: Any = ctx.Queue()
-        self.results: Any = ctx.Queue()
+        self.ctx: Any = mp.get_context("spawn")
+        self.tasks: Any = self.ctx.Queue()
+        self.results: Any = self.ctx.Queue()
         t0 = time.perf_counter()
-        with _env(THREAD_ENV):  # the children's native libraries read these when they load
-            self.procs = [
-                ctx.Process(target=_worker_main, args=(self.tasks, self.results, self.learned, self.warm_up, os.getpid()),
-                            name=f"warlog-worker-{i}", daemon=True)
-                for i in range(self.n_workers)
-            ]
-            for p in self.procs:
-                p.start()
+        self.procs: list[Any] = []
+        for _ in range(self.n_workers):
+            self._spawn()
         try:
             n_ready = 0
             deadline = time.monotonic() + self.start_timeout
@@ -239,14 +263,38 @@ class PoolRunner:
             raise
         self.startup_seconds = time.perf_counter() - t0
 
+    def _spawn(self) -> None:
+        with _env(THREAD_ENV):  # the children's native libraries read these when they load
+            p = self.ctx.Process(
+                target=_worker_main, name=f"warlog-worker-{len(self.procs) + self.recycled}", daemon=True,
+                args=(self.tasks, self.results, self.learned, self.warm_up, os.getpid(), self.recycle_after))
+            p.start()
+        self.procs.append(p)
+
+    def _retire(self, pid: int) -> None:
+        """A worker retired after its share of articles: wait for it and start a fresh one (it loads the model
+        while the others go on; its 'ready' message is taken and dropped by ``_get``)."""
+        for p in [p for p in self.procs if p.pid == pid]:
+            p.join(30)
+            self.procs.remove(p)
+        self.recycled += 1
+        self._spawn()
+
     def _get(self, deadline: float | None = None) -> tuple[str, int, Any]:
         while True:
             try:
                 msg: tuple[str, int, Any] = self.results.get(timeout=0.5)
+                if deadline is None and msg[0] == "ready":  # a replacement worker is ready: nothing to hand out
+                    continue
+                if msg[0] == "retired":
+                    self._retire(msg[1])
+                    continue
                 return msg
             except queue.Empty:
                 pass
             for p in self.procs:
+                if not p.is_alive() and p.exitcode == 0 and deadline is None:
+                    continue  # retired: its message is on the way
                 if not p.is_alive():
                     why = (f"killed by signal {-p.exitcode}" if p.exitcode and p.exitcode < 0 else f"exit code {p.exitcode}")
                     hint = " (out of memory? try fewer --workers or a smaller --batch-size)" if p.exitcode == -9 else ""
@@ -270,6 +318,11 @@ class PoolRunner:
                     msg = self.results.get_nowait()
                 except queue.Empty:
                     return None
+                if msg[0] == "ready":
+                    continue
+                if msg[0] == "retired":
+                    self._retire(msg[1])
+                    continue
             else:
                 msg = self._get()
             kind, pid, payload = msg

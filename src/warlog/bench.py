@@ -265,7 +265,7 @@ def workers_worker(folder: Path, workers: int, batch_size: int, executor: str, d
 
     t_start = time.perf_counter()
     load0 = os.getloadavg()[0]
-    cpu_per_article = None
+    cpu_per_article = parent_per_article = None
     with tempfile.TemporaryDirectory() as wtmp, Store(Path(wtmp) / "warm.duckdb") as wstore:
         wstore.start_run(["warm-up"])  # DuckDB's one-time loading, as in `worker`
     if executor == "ray":
@@ -308,6 +308,7 @@ def workers_worker(folder: Path, workers: int, batch_size: int, executor: str, d
         process_s, articles, peaks = summary.process_seconds, summary.articles, summary.worker_peak_mib
         if articles:
             cpu_per_article = (summary.worker_cpu_seconds + summary.parent_cpu_seconds) / articles
+            parent_per_article = summary.parent_cpu_seconds / articles
     con = duckdb.connect(str(db), read_only=True)
     keys = sorted(str(r) for r in con.execute(
         "SELECT event_id, sub_event_type, location, fatalities_best FROM events").fetchall())
@@ -320,6 +321,7 @@ def workers_worker(folder: Path, workers: int, batch_size: int, executor: str, d
         "worker_peak_mib": round(max(peaks.values()), 1) if peaks else None, "parent_peak_mib": round(_peak_mib(), 1),
         "reference_loop_s": round(_reference_loop(), 3), "load_average": (round(load0, 1), round(os.getloadavg()[0], 1)),
         "cpu_s_per_article": round(cpu_per_article, 5) if cpu_per_article else None,
+        "parent_cpu_s_per_article": round(parent_per_article, 5) if parent_per_article else None,
     }
 
 
@@ -337,20 +339,22 @@ class WorkersReport:
                  f"({self.articles} articles; wall-clock articles/s from the first batch to the last commit, start-up "
                  f"apart; best of {len(self.all_runs) // max(len(counts), 1)} interleaved runs)",
                  f"{'workers':>7} {'art/s':>7} {'seconds':>8} {'startup s':>9} {'MiB/worker':>10} {'parent MiB':>10} "
-                 f"{'ref loop s':>10} {'spread art/s':>14} {'cpu ms/art':>10} {'load avg':>10}"]
+                 f"{'ref loop s':>10} {'spread art/s':>14} {'cpu ms/art':>10} {'parent':>6} {'load avg':>10}"]
         for w in counts:
             r = self.runs[w]
             rates = [x["articles_per_s"] for x in self.all_runs if x["workers"] == w]
             peak = f"{r['worker_peak_mib']:.0f}" if r["worker_peak_mib"] is not None else "-"
             cpu = f"{r['cpu_s_per_article'] * 1000:.1f}" if r.get("cpu_s_per_article") else "-"
+            par = f"{r['parent_cpu_s_per_article'] * 1000:.1f}" if r.get("parent_cpu_s_per_article") else "-"
             lines.append(f"{w:7d} {r['articles_per_s']:7.1f} {r['seconds']:8.1f} {r['startup_seconds']:9.1f} "
                          f"{peak:>10} {r['parent_peak_mib']:10.0f} {r['reference_loop_s']:10.3f} "
                          f"{min(rates):6.1f}-{max(rates):<6.1f} "
-                         f"{cpu:>10} {r['load_average'][0]:>4}-{r['load_average'][1]:<5}")
+                         f"{cpu:>10} {par:>6} {r['load_average'][0]:>4}-{r['load_average'][1]:<5}")
         digests = {x["rows_digest"] for x in self.all_runs}
         docs = {x["docs"] for x in self.all_runs}
         lines.append(f"same rows in every run: {'yes' if len(digests) == 1 and len(docs) == 1 else 'NO'} "
-                     f"({self.runs[counts[0]]['docs']} docs, {self.runs[counts[0]]['events']} events)")
+                     f"({self.runs[counts[0]]['docs']} docs, {self.runs[counts[0]]['events']} events, digest "
+                     f"{self.runs[counts[0]]['rows_digest']})")
         base = self.runs[counts[0]]["articles_per_s"]
         c_base = self.runs[counts[0]].get("cpu_s_per_article")
         for w in counts[1:]:
@@ -358,6 +362,8 @@ class WorkersReport:
             if c_base and c_w:  # what w free cores would give: w times the CPU cost per article at the base count
                 lines.append(f"workers={w} on {w} free cores (CPU seconds per article, all processes): "
                              f"{w * c_base / counts[0] / c_w:.2f}x")
+        lines.append("cpu ms/art: CPU time per article of all processes (pipeline in the workers, reading and writing "
+                     "in the parent); parent: the parent's part besides the pipeline")
         lines.append("load avg: the machine's 1-minute load average at the start and end of each run (more than the "
                      "cores: other processes took CPU from the run, and wall-clock speedups shrink)")
         for w in counts[1:]:

@@ -46,7 +46,9 @@ THREAD_ENV = {
 
 
 class WorkerError(WarlogError):
-    code = "W501"
+    """A worker process could not start, failed or died (pipeline range: W201 configuration, W202 a document)."""
+
+    code = "W203"
 
 
 def available_cores() -> int:

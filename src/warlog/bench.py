@@ -356,12 +356,6 @@ class WorkersReport:
                      f"({self.runs[counts[0]]['docs']} docs, {self.runs[counts[0]]['events']} events, digest "
                      f"{self.runs[counts[0]]['rows_digest']})")
         base = self.runs[counts[0]]["articles_per_s"]
-        c_base = self.runs[counts[0]].get("cpu_s_per_article")
-        for w in counts[1:]:
-            c_w = self.runs[w].get("cpu_s_per_article")
-            if c_base and c_w:  # what w free cores would give: w times the CPU cost per article at the base count
-                lines.append(f"workers={w} on {w} free cores (CPU seconds per article, all processes): "
-                             f"{w * c_base / counts[0] / c_w:.2f}x")
         lines.append("cpu ms/art: CPU time per article of all processes (pipeline in the workers, reading and writing "
                      "in the parent); parent: the parent's part besides the pipeline")
         lines.append("load avg: the machine's 1-minute load average at the start and end of each run (more than the "

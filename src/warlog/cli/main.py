@@ -82,10 +82,13 @@ def run(
             TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=quiet,
         ) as progress:
             task = progress.add_task("input", total=total or None, articles=0, rate=0.0)
-            t0 = time.monotonic()
+            first: list[float] = []  # (time, articles) of the first commit: the rate leaves start-up out
 
             def on_progress(n_articles: int, n_bytes: int) -> None:
-                rate = n_articles / max(time.monotonic() - t0, 1e-6)
+                now = time.monotonic()
+                if not first:
+                    first.extend((now, n_articles))
+                rate = (n_articles - first[1]) / (now - first[0]) if now > first[0] else 0.0
                 progress.update(task, completed=n_bytes, articles=n_articles, rate=rate)
 
             summary = run_paths(paths, db, batch_size=batch_size, workers=n_workers, on_progress=on_progress)

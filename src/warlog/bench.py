@@ -127,6 +127,13 @@ def worker(source: Path, scale: int, naive: bool, batch_size: int, limit: int | 
         if batch:
             flush(batch)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        cluster_s, n_clusters = None, None
+        if not naive:  # the clustering step of a run (complete-link over every stored event), timed apart
+            from warlog.dedupe.cluster import recluster
+
+            tc = time.perf_counter()
+            n_clusters = len(recluster(store).clusters)
+            cluster_s = round(time.perf_counter() - tc, 3)
     if events_out is not None:
         Path(events_out).write_text(json.dumps(keys), encoding="utf-8")
     return {
@@ -135,6 +142,7 @@ def worker(source: Path, scale: int, naive: bool, batch_size: int, limit: int | 
         "articles_per_s": round(n_art / wall, 2) if wall else 0.0, "words_per_s": round(n_words / wall, 1) if wall else 0.0,
         "articles_per_cpu_s": round(n_art / cpu, 2) if cpu else 0.0, "peak_mib": round(_peak_mib(), 1),
         "reference_loop_s": round(min(ref, _reference_loop()), 3),
+        "cluster_seconds": cluster_s, "clusters": n_clusters,
     }
 
 
@@ -174,6 +182,11 @@ class BenchReport:
         if len(self.runs) >= 2:
             a, b = self.runs[0], self.runs[-1]
             lines.append(f"memory {a['scale']}x -> {b['scale']}x: {a['peak_mib']:.0f} -> {b['peak_mib']:.0f} MiB")
+        clus = [r for r in self.runs if r.get("cluster_seconds") is not None]
+        if clus:
+            lines.append("clustering (recluster: complete-link over every stored event, after the batches): " + ", ".join(
+                f"{r['scale']}x {r['events']} events -> {r['clusters']} clusters in {r['cluster_seconds']:.2f} s"
+                for r in clus))
         lines.append("ref loop s: CPU seconds of a fixed pure-Python loop in the same worker (how fast the machine was then)")
         lines.append(f"articles_per_s_per_core={self.runs[0]['articles_per_cpu_s']:.1f}")
         return "\n".join(lines)
@@ -219,7 +232,164 @@ def run_bench(source: Path, scales: list[int], naive_limit: int | None = 60, bat
     return BenchReport(source, runs, naive, recall, sample)
 
 
-if __name__ == "__main__":  # the worker entry point used by _spawn
+# ---- workers: the same corpus through `warlog run` with 1, 2, ... worker processes (or Ray CPUs) -----------------
+
+def write_corpus_files(source: Path, folder: Path, scale: int = 1, n_files: int = 8) -> int:
+    """The corpus as ``n_files`` JSONL files that ``warlog run`` reads (several files, so Ray has shards to spread);
+    copies beyond the first get a line of their own, so that each is a distinct article. Returns the articles."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handles = [(folder / f"part-{i:02d}.jsonl").open("w", encoding="utf-8") for i in range(n_files)]
+    n = 0
+    try:
+        for k in range(scale):
+            for a in corpus_articles(source, 1):
+                text = a.raw_text if k == 0 else f"{a.raw_text}\n\nCopy {k}."
+                rec = {"text": text, "published": a.published.isoformat() if a.published else None, "url": a.url,
+                       "title": a.title}
+                handles[n % n_files].write(json.dumps(rec, ensure_ascii=False) + "\n")
+                n += 1
+    finally:
+        for h in handles:
+            h.close()
+    return n
+
+
+def workers_worker(folder: Path, workers: int, batch_size: int, executor: str, db: Path) -> dict[str, Any]:
+    """One timed run of ``folder`` into ``db`` with ``workers`` processes (local) or CPUs (ray). Start-up (imports,
+    spawning the workers, each loading the model and running one warm-up report; Ray's start) is timed apart; the
+    figure is wall-clock articles/s from the first batch read to the last batch committed (local) or of the
+    whole shard-and-load step (ray), clustering excluded."""
+    import duckdb
+
+    from warlog.store.duckdb_store import Store
+
+    t_start = time.perf_counter()
+    load0 = os.getloadavg()[0]
+    cpu_per_article = parent_per_article = None
+    with tempfile.TemporaryDirectory() as wtmp, Store(Path(wtmp) / "warm.duckdb") as wstore:
+        wstore.start_run(["warm-up"])  # DuckDB's one-time loading, as in `worker`
+    if executor == "ray":
+        import ray
+
+        from warlog.execute.ray_executor import run_ray
+
+        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, configure_logging=False,
+                 runtime_env={"env_vars": {"TOKENIZERS_PARALLELISM": "false"}})
+
+        @ray.remote(num_cpus=1)
+        def _warm() -> int:
+            from warlog.execute.workers import BatchProcessor
+
+            BatchProcessor(warm_up=True)  # the model and gazetteer stay loaded in the Ray worker process
+            time.sleep(1.0)  # hold the CPU so that each warm-up lands in its own worker process
+            return os.getpid()
+
+        pids = set(ray.get([_warm.remote() for _ in range(workers)]))
+        startup = time.perf_counter() - t_start
+        t0 = time.perf_counter()
+        with tempfile.TemporaryDirectory() as shards:
+            summary, _results = run_ray([folder], db, shards, n_shards=workers, cpus_per_task=1.0, batch_size=batch_size)
+        process_s = time.perf_counter() - t0
+        peaks: dict[int, float] = {}
+        for pid in pids:  # Ray's worker processes: their peak resident memory, read from the kernel
+            try:
+                with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+                    hwm = next((ln for ln in fh if ln.startswith("VmHWM:")), "VmHWM: 0 kB")
+                peaks[pid] = int(hwm.split()[1]) / 1024.0
+            except OSError:
+                pass
+        ray.shutdown()
+        articles = summary.articles
+    else:
+        from warlog.execute.local import run_paths
+
+        summary = run_paths([folder], db, batch_size=batch_size, workers=workers, warm_up=True)
+        startup = time.perf_counter() - t_start - summary.process_seconds - summary.cluster_seconds
+        process_s, articles, peaks = summary.process_seconds, summary.articles, summary.worker_peak_mib
+        if articles:
+            cpu_per_article = (summary.worker_cpu_seconds + summary.parent_cpu_seconds) / articles
+            parent_per_article = summary.parent_cpu_seconds / articles
+    con = duckdb.connect(str(db), read_only=True)
+    keys = sorted(str(r) for r in con.execute(
+        "SELECT event_id, sub_event_type, location, fatalities_best FROM events").fetchall())
+    n_docs = con.execute("SELECT count(*) FROM docs").fetchone()[0]  # type: ignore[index]
+    con.close()
+    return {
+        "executor": executor, "workers": workers, "articles": articles, "docs": int(n_docs), "events": len(keys),
+        "rows_digest": content_hash("\n".join(keys)), "seconds": round(process_s, 3),
+        "articles_per_s": round(articles / process_s, 2) if process_s else 0.0, "startup_seconds": round(startup, 2),
+        "worker_peak_mib": round(max(peaks.values()), 1) if peaks else None, "parent_peak_mib": round(_peak_mib(), 1),
+        "reference_loop_s": round(_reference_loop(), 3), "load_average": (round(load0, 1), round(os.getloadavg()[0], 1)),
+        "cpu_s_per_article": round(cpu_per_article, 5) if cpu_per_article else None,
+        "parent_cpu_s_per_article": round(parent_per_article, 5) if parent_per_article else None,
+    }
+
+
+@dataclass
+class WorkersReport:
+    source: Path
+    executor: str
+    articles: int
+    runs: dict[int, dict[str, Any]]  # the best run of each worker count
+    all_runs: list[dict[str, Any]]
+
+    def render(self) -> str:
+        counts = sorted(self.runs)
+        lines = [f"warlog bench --workers {','.join(map(str, counts))} --executor {self.executor} on {self.source} "
+                 f"({self.articles} articles; wall-clock articles/s from the first batch to the last commit, start-up "
+                 f"apart; best of {len(self.all_runs) // max(len(counts), 1)} interleaved runs)",
+                 f"{'workers':>7} {'art/s':>7} {'seconds':>8} {'startup s':>9} {'MiB/worker':>10} {'parent MiB':>10} "
+                 f"{'ref loop s':>10} {'spread art/s':>14} {'cpu ms/art':>10} {'parent':>6} {'load avg':>10}"]
+        for w in counts:
+            r = self.runs[w]
+            rates = [x["articles_per_s"] for x in self.all_runs if x["workers"] == w]
+            peak = f"{r['worker_peak_mib']:.0f}" if r["worker_peak_mib"] is not None else "-"
+            cpu = f"{r['cpu_s_per_article'] * 1000:.1f}" if r.get("cpu_s_per_article") else "-"
+            par = f"{r['parent_cpu_s_per_article'] * 1000:.1f}" if r.get("parent_cpu_s_per_article") else "-"
+            lines.append(f"{w:7d} {r['articles_per_s']:7.1f} {r['seconds']:8.1f} {r['startup_seconds']:9.1f} "
+                         f"{peak:>10} {r['parent_peak_mib']:10.0f} {r['reference_loop_s']:10.3f} "
+                         f"{min(rates):6.1f}-{max(rates):<6.1f} "
+                         f"{cpu:>10} {par:>6} {r['load_average'][0]:>4}-{r['load_average'][1]:<5}")
+        digests = {x["rows_digest"] for x in self.all_runs}
+        docs = {x["docs"] for x in self.all_runs}
+        lines.append(f"same rows in every run: {'yes' if len(digests) == 1 and len(docs) == 1 else 'NO'} "
+                     f"({self.runs[counts[0]]['docs']} docs, {self.runs[counts[0]]['events']} events, digest "
+                     f"{self.runs[counts[0]]['rows_digest']})")
+        base = self.runs[counts[0]]["articles_per_s"]
+        lines.append("cpu ms/art: CPU time per article of all processes (pipeline in the workers, reading and writing "
+                     "in the parent); parent: the parent's part besides the pipeline")
+        lines.append("load avg: the machine's 1-minute load average at the start and end of each run (more than the "
+                     "cores: other processes took CPU from the run, and wall-clock speedups shrink)")
+        for w in counts[1:]:
+            lines.append(f"workers={w} speedup={self.runs[w]['articles_per_s'] / max(base, 1e-9):.2f}")
+        return "\n".join(lines)
+
+
+def run_workers_bench(source: Path, workers: list[int], batch_size: int = 32, repeat: int = 1, executor: str = "local",
+                      scale: int = 1) -> WorkersReport:
+    """Time ``warlog run`` on the same corpus with each worker count, each run in a fresh process on a fresh
+    database, the counts interleaved round by round (a slow spell of a shared machine then falls on all of them)."""
+    runs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        n = write_corpus_files(source, folder, scale)
+        for k in range(repeat):
+            for w in workers:
+                db = Path(tmp) / f"w{w}-{k}.duckdb"
+                cmd = [sys.executable, "-m", "warlog.bench", "--workers-run", str(folder), str(w), str(batch_size),
+                       executor, str(db)]
+                proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+                if proc.returncode != 0:
+                    raise RuntimeError(f"benchmark run with {w} workers failed: {proc.stderr[-2000:]}")
+                runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    best = {w: max((r for r in runs if r["workers"] == w), key=lambda r: r["articles_per_s"]) for w in workers}
+    return WorkersReport(source, executor, n, best, runs)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--workers-run"]:  # the entry point used by run_workers_bench
+    folder_arg, w_arg, bs_arg, ex_arg, db_arg = sys.argv[2:7]
+    print(json.dumps(workers_worker(Path(folder_arg), int(w_arg), int(bs_arg), ex_arg, Path(db_arg))))
+elif __name__ == "__main__":  # the worker entry point used by _spawn
     src, scale, naive_flag, bs, lim, ev_out = sys.argv[1:7]
     res = worker(Path(src), int(scale), naive_flag == "1", int(bs), int(lim) or None, ev_out or None)
     print(json.dumps(res))

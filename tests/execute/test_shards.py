@@ -57,6 +57,22 @@ def test_shards_load_to_local_rows_and_skip_when_finished(tmp_path, sample_dir, 
     assert _rows(db) == local_rows
 
 
+def test_a_shard_is_written_and_loaded_in_chunks(tmp_path, sample_dir, local_rows, monkeypatch):
+    """Rows leave a task's memory every few articles (whole batches), and load chunk by chunk to the same rows."""
+    import warlog.execute.shards as shards
+
+    monkeypatch.setattr(shards, "CHUNK_ARTICLES", 3)
+    out = tmp_path / "shards"
+    r = process_shard("shard-00000", [str(f) for f in iter_files([sample_dir])], str(out), "run-c", batch_size=2)
+    marker = json.loads((out / "shard-00000" / MARKER).read_text())
+    assert r.articles >= 10 and marker["batches"] >= 4
+    assert len(list((out / "shard-00000").glob("events-*.parquet"))) == marker["batches"]
+    db = tmp_path / "c.duckdb"
+    with Store(db) as store:
+        assert load_shards(store, out) == 1
+    assert _rows(db) == local_rows
+
+
 def test_unfinished_shard_is_redone(tmp_path, sample_dir):
     files = [str(f) for f in iter_files([sample_dir])][:2]
     out = tmp_path / "shards"

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from warlog.errors import WarlogError
@@ -28,7 +36,10 @@ def run(
     db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB database file (created if missing)."),
     batch_size: int = typer.Option(32, min=1, max=4096, help="Articles per batch (bounds memory; one transaction each)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-    executor: str = typer.Option("local", "--executor", help="local (one process) or ray (shards on a Ray cluster)."),
+    executor: str = typer.Option("local", "--executor", help="local (worker processes on this machine) or ray (shards "
+                                 "on a Ray cluster)."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Local: worker processes running the "
+                                       "pipeline (default: the cores available to this process; 1: in this process)."),
     shards: int = typer.Option(4, "--shards", min=1, help="Ray: number of shards."),
     work_dir: Path = typer.Option(Path("warlog-shards"), "--work-dir", help="Ray: per-shard Parquet and completion markers."),
     cpus_per_task: float = typer.Option(0.5, "--cpus-per-task", min=0.05, help="Ray: CPUs per shard task."),
@@ -55,14 +66,32 @@ def run(
         err.print(f"[bold red]error[/] unknown executor {executor!r}: use local or ray")
         raise typer.Exit(2)
 
-    n_files = len(list(iter_files(paths)))
+    import os
+    import time
+
+    from warlog.execute.workers import THREAD_ENV, available_cores
+
+    for k, v in THREAD_ENV.items():  # one thread per process for numpy's BLAS and OpenMP, unless told otherwise
+        os.environ.setdefault(k, v)
+    n_workers = workers or available_cores()
+    total = sum(f.stat().st_size for f in iter_files(paths) if f.is_file())
     try:
         with Progress(
-            TextColumn("[bold]warlog run"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeElapsedColumn(),
-            console=err, disable=quiet or not err.is_terminal and False,
+            TextColumn("[bold]warlog run"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+            TextColumn("{task.fields[articles]:,} articles ({task.fields[rate]:.1f}/s)"), TimeElapsedColumn(),
+            TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=quiet,
         ) as progress:
-            task = progress.add_task("files", total=n_files)
-            summary = run_paths(paths, db, batch_size=batch_size, on_file=lambda k: progress.advance(task, k))
+            task = progress.add_task("input", total=total or None, articles=0, rate=0.0)
+            first: list[float] = []  # (time, articles) of the first commit: the rate leaves start-up out
+
+            def on_progress(n_articles: int, n_bytes: int) -> None:
+                now = time.monotonic()
+                if not first:
+                    first.extend((now, n_articles))
+                rate = (n_articles - first[1]) / (now - first[0]) if now > first[0] else 0.0
+                progress.update(task, completed=n_bytes, articles=n_articles, rate=rate)
+
+            summary = run_paths(paths, db, batch_size=batch_size, workers=n_workers, on_progress=on_progress)
     except WarlogError as exc:
         _fail(exc)
         return
@@ -71,8 +100,9 @@ def run(
     if len(summary.reject_reasons) > 50:
         err.print(f"[yellow]... and {len(summary.reject_reasons) - 50} more (see the rejects table)[/]")
     typer.echo(
-        f"run {summary.run_id}: {summary.articles} articles processed, {summary.skipped} already stored, "
-        f"{summary.events} events, {summary.rejects} rejected -> {db}"
+        f"run {summary.run_id} ({summary.workers} worker{'s' if summary.workers > 1 else ''}): {summary.articles} "
+        f"articles processed, {summary.skipped} already stored, {summary.events} events, {summary.rejects} rejected "
+        f"-> {db}"
     )
 
 
@@ -189,6 +219,10 @@ def bench(
     naive_limit: int = typer.Option(60, help="Articles for the naive-pass comparison (0: skip it)."),
     batch_size: int = typer.Option(32, min=1, help="Articles per batch."),
     repeat: int = typer.Option(3, min=1, help="Runs of the first scale and of the naive comparison; the best counts."),
+    workers: str | None = typer.Option(None, "--workers", help="Instead: time `warlog run` on the corpus with these "
+                                       "worker counts, e.g. 1,2 (prints workers=N speedup=X)."),
+    executor: str = typer.Option("local", "--executor", help="With --workers: local (worker processes) or ray (CPUs "
+                                 "of a local Ray cluster, one shard per CPU)."),
 ) -> None:
     """Throughput (articles/s and words/s per core), peak memory at 1x and 10x, and the fast path against a naive
     full-spaCy pass (speed ratio and recall)."""
@@ -204,6 +238,20 @@ def bench(
     except ValueError:
         err.print(f"[bold red]error[/] --scales {scales!r}: give integers such as 1,10")
         raise typer.Exit(2) from None
+    if workers is not None:
+        from warlog.bench import run_workers_bench
+
+        try:
+            counts = [int(x) for x in workers.split(",") if x.strip()]
+        except ValueError:
+            err.print(f"[bold red]error[/] --workers {workers!r}: give integers such as 1,2")
+            raise typer.Exit(2) from None
+        if not counts or min(counts) < 1 or executor not in ("local", "ray"):
+            err.print("[bold red]error[/] --workers needs counts of 1 or more and --executor local or ray")
+            raise typer.Exit(2)
+        typer.echo(run_workers_bench(source, counts, batch_size=batch_size, repeat=repeat, executor=executor,
+                                     scale=sc[0] if sc else 1).render())
+        return
     typer.echo(run_bench(source, sc, naive_limit=naive_limit, batch_size=batch_size, repeat=repeat).render())
 
 

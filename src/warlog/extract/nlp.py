@@ -44,3 +44,9 @@ def _use_numpy_blas(nlp: Any) -> None:
         if model is not None and hasattr(model, "walk"):
             for node in model.walk():
                 node.ops = ops
+
+
+def reload_nlp() -> None:
+    """Drop the cached pipelines: the next ``load_nlp`` loads the model afresh, with a new vocabulary (which
+    otherwise grows with every new word a long run sees)."""
+    _load.cache_clear()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +107,7 @@ _DATE_KEYS = ("published", "date", "date_publish", "publish_date", "published_at
 _OUTLET_KEYS = ("outlet", "source", "publisher", "site_name", "source_name")
 
 
-def read_jsonl(path: Path, limits: IngestLimits) -> Iterator[Article | Reject]:
+def read_jsonl(path: Path, limits: IngestLimits, on_bytes: Callable[[int], None] | None = None) -> Iterator[Article | Reject]:
     p = str(path)
     try:
         fh = path.open("rb")
@@ -117,6 +117,8 @@ def read_jsonl(path: Path, limits: IngestLimits) -> Iterator[Article | Reject]:
     n_ok = 0
     with fh:
         for lineno, raw in enumerate(fh, start=1):
+            if on_bytes is not None:
+                on_bytes(len(raw))
             if not raw.strip():
                 continue
             try:
@@ -167,7 +169,7 @@ class _FramingErrors:
         return ""
 
 
-def read_warc(path: Path, limits: IngestLimits) -> Iterator[Article | Reject]:
+def read_warc(path: Path, limits: IngestLimits, on_bytes: Callable[[int], None] | None = None) -> Iterator[Article | Reject]:
     import logging
 
     from warcio.archiveiterator import ArchiveIterator
@@ -186,8 +188,13 @@ def read_warc(path: Path, limits: IngestLimits) -> Iterator[Article | Reject]:
     truncated = _gzip_truncated(path) if path.name.lower().endswith(".gz") else None
     try:
         with path.open("rb") as fh:
+            pos = 0
             for record in _Quiet(fh):
                 index += 1
+                if on_bytes is not None:  # where the (compressed) file has been read to
+                    now = fh.tell()
+                    on_bytes(now - pos)
+                    pos = now
                 proto = (record.rec_headers.protocol or "") if record.rec_headers else ""
                 is_arc_file = path.name.lower().endswith((".arc", ".arc.gz"))
                 if (record.format == "warc" and not proto.upper().startswith("WARC/")) or (
@@ -228,14 +235,17 @@ def read_warc(path: Path, limits: IngestLimits) -> Iterator[Article | Reject]:
         yield _reject(p, f"corrupt WARC after record {index}: {type(exc).__name__}: {str(exc)[:200]}", index + 1)
 
 
-def read_path(path: Path, limits: IngestLimits | None = None) -> Iterator[Article | Reject]:
-    """Read one file of any supported kind."""
+def read_path(
+    path: Path, limits: IngestLimits | None = None, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[Article | Reject]:
+    """Read one file of any supported kind. ``on_bytes`` (multi-record files) is told how many bytes of the file
+    have been read as records stream."""
     limits = limits or IngestLimits()
     suf = _suffix(path)
     if suf in (".jsonl", ".ndjson"):
-        yield from read_jsonl(path, limits)
+        yield from read_jsonl(path, limits, on_bytes)
     elif suf in (".warc", ".warc.gz", ".arc.gz"):
-        yield from read_warc(path, limits)
+        yield from read_warc(path, limits, on_bytes)
     elif suf in (".txt", ".text", ".html", ".htm", ""):
         yield from read_text_file(path, limits)
     else:
@@ -255,18 +265,50 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def iter_inputs(paths: Iterable[str | Path], limits: IngestLimits | None = None) -> Iterator[Article | Reject]:
+def iter_inputs(
+    paths: Iterable[str | Path], limits: IngestLimits | None = None, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[Article | Reject]:
+    """Every article and reject of ``paths``. ``on_bytes(n)``: n more bytes of input read (progress); a file's
+    bytes add up to its size, reported as its records stream (JSONL lines, WARC records) or before a one-article
+    file is yielded."""
     for f in iter_files(paths):
         if not f.exists():
             yield _reject(str(f), "no such file or directory")
             continue
         n = 0
+        teller = _ByteTeller(f, on_bytes) if on_bytes is not None else None
+        streams = _suffix(f) in (".jsonl", ".ndjson", ".warc", ".warc.gz", ".arc.gz")
+        if teller is not None and not streams:
+            teller.rest()
         try:
-            for item in read_path(f, limits):
+            for item in read_path(f, limits, teller if teller is not None and streams else None):
                 n += 1
                 yield item
         except Exception as exc:  # a reader must never end the run: the file becomes a reject
             yield _reject(str(f), f"unreadable after {n} records: {type(exc).__name__}: {str(exc)[:200]}", n + 1)
+        if teller is not None:
+            teller.rest()
+
+
+class _ByteTeller:
+    """Passes a reader's byte counts on, never more in all than the file's size (which is told in the end)."""
+
+    def __init__(self, path: Path, on_bytes: Callable[[int], None]) -> None:
+        try:
+            self.size = path.stat().st_size
+        except OSError:
+            self.size = 0
+        self.told = 0
+        self.on_bytes = on_bytes
+
+    def __call__(self, k: int) -> None:
+        k = max(0, min(k, self.size - self.told))
+        if k:
+            self.told += k
+            self.on_bytes(k)
+
+    def rest(self) -> None:
+        self(self.size - self.told)
 
 
 def _gzip_truncated(path: Path) -> str | None:

@@ -119,6 +119,11 @@ def actors(country: str, word: str | None = None) -> None:
             print(n, name, sep="\t")
 
 
+def bad(*what: object) -> int:
+    print(*what)
+    return 1
+
+
 def check(path: str) -> int:
     errors = 0
     for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
@@ -131,28 +136,28 @@ def check(path: str) -> int:
         for ev in rec.get("events", []):
             where = f"{path}:{lineno} {aid} {ev.get('id')}"
             if ev.get("id") in ids:
-                print(where, "duplicate id"); errors += 1
+                errors += bad(where, "duplicate id")
             ids.add(ev.get("id"))
             if ev.get("sub_event_type") not in EVENT_TYPES.get(ev.get("event_type"), ()):
-                print(where, "bad type", ev.get("event_type"), ev.get("sub_event_type")); errors += 1
+                errors += bad(where, "bad type", ev.get("event_type"), ev.get("sub_event_type"))
             if ev.get("time_precision") not in (1, 2, 3) or ev.get("geo_precision") not in (1, 2, 3):
-                print(where, "bad precision"); errors += 1
+                errors += bad(where, "bad precision")
             if not re.fullmatch(r"\d{4}-\d\d-\d\d", str(ev.get("event_date"))):
-                print(where, "bad date"); errors += 1
+                errors += bad(where, "bad date")
             lo, best, hi = (ev.get(k) for k in ("fatalities_low", "fatalities_best", "fatalities_high"))
             if not (isinstance(lo, int) and isinstance(best, int) and isinstance(hi, int) and lo <= best <= hi):
-                print(where, "bad fatalities"); errors += 1
+                errors += bad(where, "bad fatalities")
             if not ev.get("spans"):
-                print(where, "no evidence spans"); errors += 1
+                errors += bad(where, "no evidence spans")
             for s, e in ev.get("spans", []):
                 if not (0 <= s < e <= n):
-                    print(where, "span out of range", s, e); errors += 1
+                    errors += bad(where, "span out of range", s, e)
             for k in ("latitude", "longitude"):
                 if not isinstance(ev.get(k), (int, float)):
-                    print(where, "missing", k); errors += 1
+                    errors += bad(where, "missing", k)
         for ne in rec.get("non_events", []):
             if ne.get("kind") not in NON_EVENT_KINDS or not (0 <= ne["start"] < ne["end"] <= n):
-                print(f"{path}:{lineno} {aid} bad non_event", ne); errors += 1
+                errors += bad(f"{path}:{lineno} {aid} bad non_event", ne)
     print("errors:", errors)
     return errors
 

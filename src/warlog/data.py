@@ -122,6 +122,7 @@ class Article:
     title: str | None = None
     published: dt.date | None = None  # from metadata (JSONL/WARC/HTML) when present
     record_index: int = 0  # position inside a multi-record file (JSONL line, WARC record)
+    outlet: str | None = None  # the publisher, from metadata ("source", "outlet", "publisher", "site_name")
 
 
 @dataclass(slots=True)

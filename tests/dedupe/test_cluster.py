@@ -79,3 +79,42 @@ def test_cluster_ids_depend_on_members_only():
     es = [ev(1, "A"), ev(2, "B"), ev(3, "C", lat=30.0)]
     r1, r2 = cluster(es), cluster(list(reversed(es)))
     assert r1.clusters == r2.clusters
+
+
+def test_complete_link_does_not_chain():
+    # a ~ b (12 km) and b ~ c (12 km), but a and c are 24+ km apart and a day-precise two days apart: no chain
+    a = ev(1, "A", lat=36.60, day=0)
+    b = ev(2, "B", lat=36.71, day=1)
+    c = ev(3, "C", lat=36.82, day=2)
+    assert same_event(a, b) >= 0.6 and same_event(b, c) >= 0.6 and same_event(a, c) == 0
+    res = cluster([a, b, c])
+    assert max(len(m) for m in res.clusters.values()) == 2
+    assert res.members["e001"] != res.members["e003"]
+
+
+def _with(e, **kw):
+    for k, v in kw.items():
+        setattr(e, k, v)
+    return e
+
+
+def test_dates_respect_precision_and_source():
+    a = ev(1, "A")
+    assert same_event(a, _with(ev(2, "B"), date_source="inferred")) == 0  # an inferred date never merges
+    assert same_event(a, _with(ev(3, "B"), date_source="unknown")) == 0
+    assert same_event(a, _with(ev(4, "B", day=3), date_precision=2)) >= 0.6  # week precision: within 3 days
+    assert same_event(a, _with(ev(5, "B", day=5), date_precision=2)) == 0
+    month_a, month_b = _with(ev(6, "A"), date_precision=3), _with(ev(7, "B", day=3), date_precision=3)
+    assert same_event(month_a, month_b) >= 0.6  # month with month, same month
+    assert same_event(a, month_b) == 0  # a day-precise event never merges with a month
+    assert same_event(month_a, _with(ev(8, "B", day=10), date_precision=3)) == 0  # 2021-05-06: another month
+    assert len(cluster([month_a, month_b]).clusters) == 1
+
+
+def test_sources_count_outlets_and_latest_toll_supersedes():
+    first = _with(ev(1, "A", best=5), outlet="Outlet One", pub_date=D)
+    revised = _with(ev(2, "B", best=9), outlet="Outlet One", pub_date=D + dt.timedelta(days=1))
+    other = _with(ev(3, "C", best=7), outlet="Outlet Two", pub_date=D)
+    f = merge_fields([first, revised, other])
+    assert f["source_count"] == 2  # two outlets, three articles
+    assert (f["fatalities_low"], f["fatalities_high"]) == (7, 9)  # outlet one's 5 was revised to 9

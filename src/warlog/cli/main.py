@@ -306,10 +306,12 @@ def eval_geocode(
 @eval_app.command("dedupe")
 def eval_dedupe(
     folder: Path | None = typer.Argument(None, help="Folder of articles with gold.json (default: the bundled labelled set)."),
+    fakes: Path | None = typer.Option(None, "--fakes", help="Also score FA-KES (fakes_dev JSONL.gz) cross-outlet pairs."),
+    gold_dates: bool = typer.Option(False, "--gold-dates", help="FA-KES: supply the gold incident date as publication date."),
 ) -> None:
-    """Pairwise and B-cubed P/R/F1 of cross-article clustering on a labelled set of articles."""
+    """Pairwise and B-cubed P/R/F1 of cross-article clustering, largest cluster against largest gold group."""
     from warlog.assets import asset_path
-    from warlog.evaluate.dedupe import evaluate_dedupe
+    from warlog.evaluate.dedupe import evaluate_dedupe, evaluate_fakes
 
     folder = folder or asset_path("eval/dedupe")
     if not (folder / "gold.json").is_file():
@@ -317,6 +319,9 @@ def eval_dedupe(
         raise typer.Exit(2)
     try:
         typer.echo(evaluate_dedupe(folder).render())
+        if fakes is not None:
+            _check_file(fakes)
+            typer.echo(evaluate_fakes(fakes, gold_dates=gold_dates).render())
     except WarlogError as exc:
         _fail(exc)
 

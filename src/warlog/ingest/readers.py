@@ -78,6 +78,7 @@ def _article(path: str, text: str, index: int = 0, **meta: object) -> Article:
         is_html=is_html,
         url=meta.get("url") if isinstance(meta.get("url"), str) else None,  # type: ignore[arg-type]
         title=meta.get("title") if isinstance(meta.get("title"), str) else None,  # type: ignore[arg-type]
+        outlet=meta.get("outlet") if isinstance(meta.get("outlet"), str) else None,  # type: ignore[arg-type]
         published=_parse_date(meta.get("published")),
         record_index=index,
     )
@@ -103,6 +104,7 @@ def read_text_file(path: Path, limits: IngestLimits) -> Iterator[Article | Rejec
 _TEXT_KEYS = ("text", "content", "body", "article", "maintext")
 _HTML_KEYS = ("html", "raw_html")
 _DATE_KEYS = ("published", "date", "date_publish", "publish_date", "published_at", "pub_date")
+_OUTLET_KEYS = ("outlet", "source", "publisher", "site_name", "source_name")
 
 
 def read_jsonl(path: Path, limits: IngestLimits) -> Iterator[Article | Reject]:
@@ -141,9 +143,11 @@ def read_jsonl(path: Path, limits: IngestLimits) -> Iterator[Article | Reject]:
                 yield _reject(p, f"line {lineno}: record too large ({len(body)} chars)", lineno)
                 continue
             published = next((obj[k] for k in _DATE_KEYS if obj.get(k)), None)
+            outlet = next((obj[k].strip() for k in _OUTLET_KEYS if isinstance(obj.get(k), str) and obj[k].strip()), None)
             n_ok += 1
             yield _article(
-                p, body, lineno, is_html=text is None, url=obj.get("url"), title=obj.get("title"), published=published
+                p, body, lineno, is_html=text is None, url=obj.get("url"), title=obj.get("title"), published=published,
+                outlet=outlet,
             )
     if n_ok == 0 and path.stat().st_size == 0:
         yield _reject(p, "empty file (no JSONL records)")

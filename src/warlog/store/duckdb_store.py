@@ -176,7 +176,8 @@ class Store:
         return out
 
 
-ARTICLE_COLUMNS = ["article_id", "source_path", "record_index", "url", "title", "published", "is_html", "raw_text", "first_run"]
+ARTICLE_COLUMNS = ["article_id", "source_path", "record_index", "url", "title", "published", "is_html", "raw_text", "first_run",
+                   "outlet"]
 DOC_COLUMNS = [
     "article_id", "clean_text", "offset_map", "text_base", "pub_date", "pub_date_source", "pub_window_start",
     "pub_window_end", "focus_country", "episode", "n_sentences", "n_mentions", "pipeline_version", "run_id",
@@ -199,7 +200,8 @@ def batch_rows(docs: Sequence[Doc], rejects: Sequence[Reject], run_id: str) -> d
     for doc in docs:
         a = doc.article
         out["articles"].append(
-            [a.article_id, a.source_path, a.record_index, a.url, a.title, a.published, a.is_html, a.raw_text, run_id]
+            [a.article_id, a.source_path, a.record_index, a.url, a.title, a.published, a.is_html, a.raw_text, run_id,
+             a.outlet]
         )
         w = doc.pub_window
         out["docs"].append(

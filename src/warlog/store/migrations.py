@@ -70,4 +70,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0003_article_outlet",
+        """
+        ALTER TABLE articles ADD COLUMN outlet VARCHAR;
+        """,
+    ),
 ]

@@ -335,6 +335,8 @@ def eval_articles(
     fakes_file: Path | None = typer.Option(None, "--fakes-file", help="FA-KES jsonl.gz (default: ../shared/eval/fakes_dev)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     per_article: bool = typer.Option(False, "--per-article", help="One line per article with its errors."),
+    include_unreportable: bool = typer.Option(
+        False, "--include-unreportable", help="Score the events judged unreportable too (as before that stage)."),
 ) -> None:
     """Event-level P/R/F1 on full-length articles, field accuracy of matched events and error classes."""
     import json
@@ -364,7 +366,7 @@ def eval_articles(
                 if not files:
                     err.print(f"[bold red]error[/] [W401] no gold files in {arts.default_gold_dir()}")
                     raise typer.Exit(2)
-                res = arts.evaluate_articles(files, split=split)
+                res = arts.evaluate_articles(files, split=split, include_unreportable=include_unreportable)
                 out["articles"] = res.as_dict()
                 text.append(res.render(per_article=per_article))
     except WarlogError as exc:

@@ -95,6 +95,14 @@ class EventFlag(StrEnum):
     UNREPORTABLE = "unreportable"  # judged not an event of the article (history, toll, statement...): kept, not exported
 
 
+class ReportableMethod(StrEnum):
+    """How an event's reportability was decided (``dedupe.reportable``)."""
+
+    MODEL = "model"  # the learned probability against the threshold
+    LEAD = "lead"  # told in the headline or first two sentences: kept as the article's news whatever the probability
+    NONE = "none"  # not judged (the stage did not run)
+
+
 class MatchTier(StrEnum):
     """Which gazetteer tier matched a toponym."""
 
@@ -236,6 +244,7 @@ class Event:
     flags: list[EventFlag] = field(default_factory=list)
     reportability: float | None = None  # probability that it is an event of the article (dedupe.reportable)
     reportable: bool = True  # False: under the reportability threshold, kept for review, left out of exports
+    reportable_method: ReportableMethod = ReportableMethod.NONE
 
 
 @dataclass(slots=True)

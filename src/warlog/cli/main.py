@@ -82,6 +82,9 @@ def export(
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv (with evidence), acled (ACLED columns), ucdp "
                                                       "(one row per cluster), geojson or parquet."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output file (default: standard output)."),
+    include_unreportable: bool = typer.Option(
+        False, "--include-unreportable",
+        help="Also the events judged not events of their article (reportable=false; history, tolls, statements)."),
 ) -> None:
     """Write stored events with their evidence spans, claims and sources."""
     from warlog.store.duckdb_store import Store
@@ -91,7 +94,7 @@ def export(
         err.print(f"[bold red]error[/] unknown format {fmt!r}: use jsonl, csv, acled, ucdp, geojson or parquet")
         raise typer.Exit(2)
     if fmt in ("acled", "ucdp", "geojson", "parquet"):
-        _export_standard(db, fmt, out)
+        _export_standard(db, fmt, out, include_unreportable)
         return
     if not db.exists():
         err.print(f"[bold red]error[/] [W301] {db}: no such database (run `warlog run PATH --db {db}` first)")
@@ -99,21 +102,24 @@ def export(
     try:
         with Store(db, read_only=True) as store:
             if out is None:
-                n = export_events(store, sys.stdout, fmt)
+                n = export_events(store, sys.stdout, fmt, include_unreportable)
             else:
                 with out.open("w", encoding="utf-8", newline="") as fh:
-                    n = export_events(store, fh, fmt)
+                    n = export_events(store, fh, fmt, include_unreportable)
     except WarlogError as exc:
         _fail(exc)
         return
     err.print(f"exported {n} events")
 
 
-def _export_standard(db: Path, fmt: str, out: Path | None) -> None:
+def _export_standard(db: Path, fmt: str, out: Path | None, include_unreportable: bool = False) -> None:
     import json
 
+    from warlog.serve.query import EventFilter
     from warlog.store import formats
     from warlog.store.duckdb_store import Store
+
+    ef = EventFilter(include_unreportable=include_unreportable)
 
     if not db.exists():
         err.print(f"[bold red]error[/] [W301] {db}: no such database")
@@ -124,16 +130,16 @@ def _export_standard(db: Path, fmt: str, out: Path | None) -> None:
     with Store(db, read_only=True) as store:
         if fmt == "parquet":
             assert out is not None
-            n = formats.write_parquet(store, out)
+            n = formats.write_parquet(store, out, ef)
         else:
             fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
             try:
                 if fmt == "acled":
-                    n = formats.write_csv(formats.acled_rows(store), formats.ACLED_COLUMNS, fh)
+                    n = formats.write_csv(formats.acled_rows(store, ef), formats.ACLED_COLUMNS, fh)
                 elif fmt == "ucdp":
                     n = formats.write_csv(formats.ucdp_rows(store), formats.UCDP_COLUMNS, fh)
                 else:
-                    gj = formats.geojson(store)
+                    gj = formats.geojson(store, ef)
                     json.dump(gj, fh, ensure_ascii=False)
                     n = len(gj["features"])
             finally:

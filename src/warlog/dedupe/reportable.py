@@ -9,6 +9,10 @@ article's focus country, how precise the place is, whether a named actor did it,
 it, where in the article it is told, cumulative and statement cue words) gives ``Event.reportability``, the
 probability that the event is reported as happening in the article's reporting window.
 
+Where cross-validation on dev chose it (``keep_lead`` in the weights file), an event told in the headline or
+the first two sentences is the article's news and stays reportable whatever its probability
+(``reportable_method = lead``); the others are judged by the probability (``model``).
+
 An event under the threshold is not dropped: it keeps every field, is marked ``reportable = False`` and flagged
 ``EventFlag.UNREPORTABLE``, is stored with the other events (so an analyst can list it, read its evidence and
 confirm it back), and is left out of exports, clusters and the map by default. The stage counts them
@@ -16,7 +20,8 @@ confirm it back), and is left out of exports, clusters and the map by default. T
 
 The weights (``assets/reportable.json``) are trained by ``tools/train_reportable.py`` on the dev split of the
 article gold only, labels from the article matcher (a predicted event matched to a gold event is positive, one
-left unmatched is negative); the threshold is chosen there by cross-validation. A missing or corrupt weights file
+left unmatched is negative); the penalty, the threshold and ``keep_lead`` are chosen there by repeated
+cross-validation with the one-standard-error rule, every weight kept on the side of zero ``SIGNS`` expects. A missing or corrupt weights file
 is an error naming the file and what is wrong with it.
 """
 
@@ -31,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from warlog.data import ActorMethod, DateSource, Doc, Event, EventFlag, GeoMethod, MatchTier
+from warlog.data import ActorMethod, DateSource, Doc, Event, EventFlag, GeoMethod, MatchTier, ReportableMethod
 from warlog.errors import WarlogError
 from warlog.pipeline.base import Stage
 from warlog.resolve.keys import fold
@@ -73,7 +78,8 @@ FEATURES: tuple[str, ...] = (
     "date_8_45_days_before",    # dated 8-45 days before publication
     "date_over_45_days_before",  # dated more than 45 days before publication
     "date_after_publication",   # dated more than a day after publication
-    "past_year_in_sentence",    # an explicit year before the publication year in an event sentence
+    # cues: the share (0..1) of the event's sentences that have them
+    "past_year_in_sentence",    # an explicit year before the publication year
     "perfect_tense",            # "have been killed", "has displaced"
     "pluperfect",               # "had been seized"
     "modal_or_future",          # will, would, could, threatens to, if
@@ -97,11 +103,26 @@ FEATURES: tuple[str, ...] = (
     "has_fatalities",
     "war_scale_toll",           # 1,000 or more killed: a war's or a campaign's toll more than one event's
     "mention_share",            # share of the article's sentences about the event (x10, capped at 1)
-    "n_mentions_log",           # log(1 + sentences about it)
     "in_lead",                  # told in the headline or the first two sentences
     "position",                 # where the event is first told (0 top .. 1 bottom)
     "events_in_article_log",    # log(1 + events warlog found in the article)
 )
+
+# the sign an analyst expects of each feature's weight (+1 makes an event more likely a real event of the
+# article, -1 less, 0 either): training keeps every weight on its expected side, so that no weight says, say,
+# that a place in the focus country makes an event less likely because of a few odd articles; the data sets
+# only the size
+SIGNS: dict[str, int] = {
+    "date_explicit": 0, "date_relative": 0, "date_publication": 0, "date_inferred_or_none": 0,
+    "date_8_45_days_before": -1, "date_over_45_days_before": -1, "date_after_publication": -1,
+    "past_year_in_sentence": -1, "perfect_tense": -1, "pluperfect": -1, "modal_or_future": -1, "statement_cue": 0,
+    "cumulative_cue": -1, "history_cue": -1,
+    "type_battles": 0, "type_explosions": 0, "type_violence_civilians": 0, "type_protest_riot": 0, "type_strategic": 0,
+    "place_in_focus_country": 1, "place_outside_focus_country": -1, "place_town": 1, "place_coarse": -1,
+    "place_from_article_focus": -1, "place_fuzzy": -1, "place_capital": -1,
+    "named_actor1": 1, "actor2": 1, "has_fatalities": 1, "war_scale_toll": -1, "mention_share": 1, "in_lead": 1,
+    "position": -1, "events_in_article_log": -1,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +131,7 @@ class Model:
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    keep_lead: bool  # an event told in the lead is kept whatever its probability (chosen by CV on dev)
     path: str
     meta: dict[str, Any]
 
@@ -153,7 +175,10 @@ def parse_model(data: Any, path: Path | str) -> Model:
         raise _err(path, f"has a bad number ({exc})") from exc
     if not all(math.isfinite(v) for v in (*w, bias, thr)) or not 0.0 <= thr <= 1.0:
         raise _err(path, "has a weight that is not finite or a threshold outside [0, 1]")
-    return Model(tuple(feats), w, bias, thr, str(path), {k: v for k, v in data.items() if k not in ("weights",)})
+    keep_lead = data.get("keep_lead", False)
+    if not isinstance(keep_lead, bool):
+        raise _err(path, f"has 'keep_lead' {keep_lead!r}, expected true or false")
+    return Model(tuple(feats), w, bias, thr, keep_lead, str(path), {k: v for k, v in data.items() if k != "weights"})
 
 
 def load_model(path: Path | str | None = None) -> Model:
@@ -196,12 +221,18 @@ def _sentence_index(doc: Doc, start: int) -> int:
 def features(ev: Event, doc: Doc) -> list[float]:
     """The feature vector of an event in its article, in ``FEATURES`` order."""
     sents = sorted({(e.start, e.end) for e in ev.evidence if e.role == "sentence"})
-    text = " ".join(doc.clean_text[s:e] for s, e in sents)
+    texts = [doc.clean_text[s:e] for s, e in sents] or [""]
+
+    def share(rx: re.Pattern[str]) -> float:
+        """The share of the event's sentences with the cue (one stray "would" in six sentences is not five)."""
+        return sum(1 for t in texts if rx.search(t)) / len(texts)
+
     pub = doc.pub_date
     ds = ev.date_source
     days = (pub - ev.event_date).days if pub is not None and ev.event_date is not None else None
     ref_year = pub.year if pub is not None else (ev.event_date.year if ev.event_date is not None else None)
-    past_year = ref_year is not None and any(int(y) < ref_year for y in _YEAR.findall(text))
+    past_year = (sum(1 for t in texts if any(int(y) < ref_year for y in _YEAR.findall(t))) / len(texts)
+                 if ref_year is not None else 0.0)
     et = ev.event_type
     pl = ev.place
     focus = doc.meta.get("focus_country")
@@ -224,12 +255,12 @@ def features(ev: Event, doc: Doc) -> list[float]:
         "date_over_45_days_before": days is not None and days > 45,
         "date_after_publication": days is not None and days < -1,
         "past_year_in_sentence": past_year,
-        "perfect_tense": bool(_PERFECT.search(text)),
-        "pluperfect": bool(_PLUPERFECT.search(text)),
-        "modal_or_future": bool(_MODAL.search(text)),
-        "statement_cue": bool(_STATEMENT.search(text)),
-        "cumulative_cue": bool(_CUMULATIVE.search(text)),
-        "history_cue": bool(_HISTORY.search(text)),
+        "perfect_tense": share(_PERFECT),
+        "pluperfect": share(_PLUPERFECT),
+        "modal_or_future": share(_MODAL),
+        "statement_cue": share(_STATEMENT),
+        "cumulative_cue": share(_CUMULATIVE),
+        "history_cue": share(_HISTORY),
         "type_battles": et == "Battles",
         "type_explosions": et == "Explosions/Remote violence",
         "type_violence_civilians": et == "Violence against civilians",
@@ -247,7 +278,6 @@ def features(ev: Event, doc: Doc) -> list[float]:
         "has_fatalities": best > 0,
         "war_scale_toll": best >= 1000,
         "mention_share": min(1.0, 10.0 * len(sents) / n_sent),
-        "n_mentions_log": math.log1p(len(sents)),
         "in_lead": idx < 2,
         "position": idx / n_sent,
         "events_in_article_log": math.log1p(len(doc.events)),
@@ -259,10 +289,15 @@ def score_doc(doc: Doc, model: Model, threshold: float | None = None) -> int:
     """Set ``reportability`` and ``reportable`` on every event of the document; the number judged unreportable."""
     thr = model.threshold if threshold is None else threshold
     n = 0
+    lead = FEATURES.index("in_lead")
     for ev in doc.events:
-        p = model.probability(features(ev, doc))
+        x = features(ev, doc)
+        p = model.probability(x)
         ev.reportability = round(p, 4)
         ev.reportable = p >= thr
+        ev.reportable_method = ReportableMethod.MODEL
+        if not ev.reportable and model.keep_lead and x[lead]:
+            ev.reportable, ev.reportable_method = True, ReportableMethod.LEAD
         if not ev.reportable:
             n += 1
             if EventFlag.UNREPORTABLE not in ev.flags:

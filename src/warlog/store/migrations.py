@@ -76,4 +76,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE articles ADD COLUMN outlet VARCHAR;
         """,
     ),
+    (
+        "0004_event_reportability",
+        """
+        ALTER TABLE events ADD COLUMN reportability DOUBLE;
+        ALTER TABLE events ADD COLUMN reportable BOOLEAN DEFAULT TRUE;
+        ALTER TABLE events ADD COLUMN reportable_method VARCHAR;
+        """,
+    ),
 ]

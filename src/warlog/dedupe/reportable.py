@@ -141,7 +141,7 @@ class Model:
 
     def explain(self, x: Sequence[float], top: int = 4) -> list[tuple[str, float]]:
         """The features that moved this event's probability most (name, contribution to the log-odds)."""
-        contrib = [(f, w * v) for f, w, v in zip(self.features, self.weights, x, strict=True) if v]
+        contrib = [(f, w * v) for f, w, v in zip(self.features, self.weights, x, strict=True) if w * v]
         return sorted(contrib, key=lambda t: -abs(t[1]))[:top]
 
 

@@ -138,3 +138,52 @@ def test_unreportable_left_out_unless_asked_or_confirmed(tmp_path: Path) -> None
         recluster(s)
         assert eid in exported(False)
         assert s.query("SELECT 1 AS x FROM cluster_members WHERE event_id = ?", [eid])
+
+
+def _trainer():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "train_reportable.py"
+    spec = importlib.util.spec_from_file_location("train_reportable", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_training_keeps_signs_and_is_deterministic() -> None:
+    import numpy as np
+
+    t = _trainer()
+    rng = np.random.default_rng(0)
+    x = (rng.random((200, len(rep.FEATURES))) > 0.5).astype(float)
+    # a label that goes against the expected sign of in_lead and with that of has_fatalities
+    y = ((x[:, rep.FEATURES.index("has_fatalities")] - x[:, rep.FEATURES.index("in_lead")]) > 0).astype(float)
+    w1, b1 = t.fit(x, y, 1.0)
+    w2, b2 = t.fit(x, y, 1.0)
+    assert np.array_equal(w1, w2) and b1 == b2
+    assert w1[rep.FEATURES.index("in_lead")] == 0.0  # clipped at zero, never negative
+    assert w1[rep.FEATURES.index("has_fatalities")] > 1.0
+    for f, w in zip(rep.FEATURES, w1, strict=True):
+        assert w * rep.SIGNS[f] >= 0
+
+
+def test_cli_lists_unreportable(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from warlog.cli.main import app
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(TEXT)
+    db = tmp_path / "r.duckdb"
+    run_paths([src], db)
+    with Store(db) as s:
+        eid = s.query("SELECT event_id FROM events ORDER BY event_id")[0]["event_id"]
+        s.con.execute("UPDATE events SET reportable = false WHERE event_id = ?", [eid])
+    res = CliRunner().invoke(app, ["unreportable", "--db", str(db)])
+    assert res.exit_code == 0 and eid in res.output
+    res = CliRunner().invoke(app, ["export", "--db", str(db), "--include-unreportable"])
+    assert res.exit_code == 0 and eid in res.output
+    res = CliRunner().invoke(app, ["export", "--db", str(db)])
+    assert res.exit_code == 0 and eid not in res.output

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from warlog.errors import WarlogError
 
@@ -159,6 +159,36 @@ def rejects(db: Path = typer.Option(Path(DEFAULT_DB), "--db")) -> None:
     for r in rows:
         t.add_row(r["source_path"], str(r["record_index"]), r["stage"], r["code"], r["reason"])
     Console().print(t)
+
+
+@app.command()
+def unreportable(
+    db: Path = typer.Option(Path(DEFAULT_DB), "--db"),
+    limit: int = typer.Option(200, "--limit", help="At most this many, lowest probability first."),
+) -> None:
+    """List the events judged not events of their article (history, tolls, statements, abroad): kept in the
+    database, left out of exports, clusters and the map; `warlog review confirm EVENT` brings one back."""
+    import json
+
+    from warlog.store.duckdb_store import Store
+
+    if not db.exists():
+        err.print(f"[bold red]error[/] [W301] {db}: no such database")
+        raise typer.Exit(2)
+    with Store(db, read_only=True) as store:
+        rows = store.query(
+            "SELECT e.event_id, e.reportability, e.event_date, e.sub_event_type, e.location, e.evidence, "
+            "e.event_id IN (SELECT event_id FROM reviews WHERE action = 'confirm') AS confirmed FROM events e "
+            "WHERE e.reportable = false ORDER BY e.reportability, e.event_id LIMIT ?", [limit])
+    t = Table(Column("event", no_wrap=True, min_width=16), Column("p", no_wrap=True), Column("date", no_wrap=True),
+              "sub-event", "place", "confirmed", "first sentence")
+    for r in rows:
+        sent = next((x["text"] for x in json.loads(r["evidence"] or "[]") if x.get("role") == "sentence"), "")
+        t.add_row(r["event_id"], f"{r['reportability']:.2f}" if r["reportability"] is not None else "",
+                  str(r["event_date"] or ""), r["sub_event_type"] or "", r["location"] or "",
+                  "yes" if r["confirmed"] else "", sent[:120])
+    Console().print(t)
+    err.print(f"{len(rows)} event(s) judged unreportable (`warlog export --include-unreportable` writes them too)")
 
 
 @app.command()

@@ -5,7 +5,7 @@
     >>> pl_df = wl.events("warlog.duckdb", engine="polars", event_type="Battles")
     >>> clusters = wl.clusters("warlog.duckdb")
 
-Filters are those of the REST API (``serve.query.EventFilter``); reviews are applied (rejected events left out).
+Filters are those of the REST API (``store.query.EventFilter``); reviews are applied (rejected events left out).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from warlog.serve.query import EventFilter, list_clusters, pages
 from warlog.store.duckdb_store import Store
+from warlog.store.query import EventFilter, list_clusters, pages
 
 
 def _frame(rows: list[dict[str, Any]], engine: str) -> Any:

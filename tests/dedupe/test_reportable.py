@@ -12,9 +12,9 @@ from warlog.dedupe import reportable as rep
 from warlog.dedupe.cluster import recluster
 from warlog.execute.local import run_paths
 from warlog.pipeline.default import default_pipeline
-from warlog.serve.query import EventFilter, query_events
 from warlog.store.duckdb_store import Store
 from warlog.store.export import export_events
+from warlog.store.query import EventFilter, query_events
 from warlog.store.review import Review, add_review
 
 TEXT = """date 2022-03-10

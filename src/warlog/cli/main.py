@@ -115,9 +115,9 @@ def export(
 def _export_standard(db: Path, fmt: str, out: Path | None, include_unreportable: bool = False) -> None:
     import json
 
-    from warlog.serve.query import EventFilter
     from warlog.store import formats
     from warlog.store.duckdb_store import Store
+    from warlog.store.query import EventFilter
 
     ef = EventFilter(include_unreportable=include_unreportable)
 
@@ -476,6 +476,88 @@ def review_split(event_id: str, other_event_id: str, author: str = AUTHOR, note:
     _review(db, event_id=event_id, other_event_id=other_event_id, action="split", author=author, note=note)
 
 
+users_app = typer.Typer(no_args_is_help=True, help="Reviewers: per-user tokens for reviewing in the browser.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(name: str, db: Path = DB_OPT) -> None:
+    """Create a reviewer (or give one a new token) and print the token once: only its hash is stored."""
+    from warlog.store.duckdb_store import Store
+    from warlog.store.review import add_user
+
+    try:
+        with Store(db) as store:
+            tok = add_user(store, name)
+    except WarlogError as exc:
+        _fail(exc)
+        return
+    err.print(f"reviewer {name!r} added; the token is shown once (serve with --reviews to accept it):")
+    typer.echo(tok)
+
+
+@users_app.command("list")
+def users_list(db: Path = DB_OPT) -> None:
+    """The reviewers (names and dates; tokens are never shown again)."""
+    from warlog.store.duckdb_store import Store
+    from warlog.store.review import list_users
+
+    with Store(db, read_only=True) as store:
+        for u in list_users(store):
+            typer.echo(f"{u['name']}\t{u['created_at']:%Y-%m-%d %H:%M}\t{'disabled' if u['disabled'] else 'active'}")
+
+
+@users_app.command("remove")
+def users_remove(name: str, db: Path = DB_OPT) -> None:
+    """Disable a reviewer's token (their reviews stay, under their name)."""
+    from warlog.store.duckdb_store import Store
+    from warlog.store.review import remove_user
+
+    with Store(db) as store:
+        if not remove_user(store, name):
+            err.print(f"[bold red]error[/] no reviewer {name!r}")
+            raise typer.Exit(2)
+    typer.echo(f"reviewer {name!r} disabled")
+
+
+reviews_app = typer.Typer(no_args_is_help=True, help="The reviews' audit log.")
+app.add_typer(reviews_app, name="reviews")
+
+
+@reviews_app.command("export")
+def reviews_export(
+    db: Path = DB_OPT,
+    fmt: str = typer.Option("csv", "--format", help="csv or jsonl"),
+    out: Path | None = typer.Option(None, "--out", help="File to write (default: standard output)."),
+) -> None:
+    """Every review ever made (author, time, action, field, value, note; undone ones with the undo's id)."""
+    import csv
+    import json as _json
+
+    from warlog.store.duckdb_store import Store
+    from warlog.store.review import AUDIT_COLUMNS, audit_log
+
+    if fmt not in ("csv", "jsonl"):
+        err.print(f"[bold red]error[/] --format {fmt!r}: csv or jsonl")
+        raise typer.Exit(2)
+    with Store(db, read_only=True) as store:
+        rows = audit_log(store)
+    fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        if fmt == "csv":
+            w = csv.DictWriter(fh, fieldnames=AUDIT_COLUMNS)
+            w.writeheader()
+            w.writerows(rows)
+        else:
+            for r in rows:
+                fh.write(_json.dumps(r, ensure_ascii=False) + "\n")
+    finally:
+        if out:
+            fh.close()
+    if out:
+        err.print(f"{len(rows)} reviews written to {out}")
+
+
 @app.command()
 def clusters(db: Path = DB_OPT, limit: int = typer.Option(50, min=1)) -> None:
     """List event clusters (one row per real-world event, with its source count)."""
@@ -499,8 +581,10 @@ def serve(
     db: Path = DB_OPT,
     port: int = typer.Option(8765, min=1, max=65535),
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (127.0.0.1: this machine only)."),
-    token: str | None = typer.Option(None, envvar="WARLOG_TOKEN", help="Allow review actions with this bearer token "
-                                     "(read-only without one)."),
+    token: str | None = typer.Option(None, envvar="WARLOG_TOKEN", help="Allow review actions with this shared token "
+                                     "(read-only without one or --reviews)."),
+    reviews: bool = typer.Option(False, "--reviews", help="Allow review actions with reviewers' tokens "
+                                 "(`warlog users add NAME`)."),
 ) -> None:
     """Serve the REST API (/api, OpenAPI at /docs) and the web map, timeline and event pages."""
     import uvicorn
@@ -510,8 +594,15 @@ def serve(
     if not db.exists():
         err.print(f"[bold red]error[/] [W301] {db}: no such database (run `warlog run PATH --db {db}` first)")
         raise typer.Exit(2)
-    err.print(f"warlog serving {db} on http://{host}:{port} ({'reviews allowed with token' if token else 'read-only'})")
-    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
+    import threading
+
+    from warlog.serve.places import populated_places
+
+    # the gazetteer (map labels, place search) loads in the background instead of on the first request
+    threading.Thread(target=populated_places, args=((0.0, 0.0, 0.0, 0.0), 1), daemon=True).start()
+    mode = "reviews with reviewers' tokens" if reviews else "reviews with the shared token" if token else "read-only"
+    err.print(f"warlog serving {db} on http://{host}:{port} ({mode}); review queue at /review")
+    uvicorn.run(create_app(db, token=token, reviews=reviews), host=host, port=port, log_level="warning")
 
 
 def main() -> None:  # pragma: no cover

@@ -299,7 +299,8 @@ def load_records(store: Any) -> list[EventRecord]:
 
     rows = store.query(
         "SELECT e.*, coalesce(a.url, a.source_path) AS source, a.outlet, a.url, d.pub_date FROM events e "
-        "JOIN articles a USING (article_id) LEFT JOIN docs d USING (article_id) WHERE e.event_id NOT IN (SELECT event_id FROM reviews WHERE action = 'reject')"
+        "JOIN articles a USING (article_id) LEFT JOIN docs d USING (article_id) "
+        "WHERE e.event_id NOT IN (SELECT event_id FROM rejected_events)"
         f" AND {REPORTABLE_SQL}"
     )
     from warlog.store.review import review_overlay
@@ -325,7 +326,7 @@ def recluster(store: Any) -> ClusterResult:
     transaction."""
     events = load_records(store)
     latest: dict[tuple[str, str], str] = {}  # the latest merge or split of a pair decides
-    for r in store.query("SELECT event_id, other_event_id, action FROM reviews WHERE action IN ('merge', 'split') "
+    for r in store.query("SELECT event_id, other_event_id, action FROM active_reviews WHERE action IN ('merge', 'split') "
                          "ORDER BY created_at"):
         a, b = r["event_id"], r["other_event_id"]
         latest[(min(a, b), max(a, b))] = r["action"]

@@ -39,7 +39,8 @@ EVENT_COLUMNS = [
     "reportable_method",
 ]
 # events an analyst sees by default: not judged unreportable (dedupe.reportable), or confirmed by a review
-REPORTABLE_SQL = "(e.reportable IS NOT FALSE OR e.event_id IN (SELECT event_id FROM reviews WHERE action = 'confirm'))"
+REPORTABLE_SQL = ("(e.reportable IS NOT FALSE OR e.event_id IN "
+                  "(SELECT event_id FROM active_reviews WHERE action = 'confirm'))")
 
 
 class Store:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from warlog.serve.query import EventFilter, list_clusters, pages, query_events
+from warlog.store.query import EventFilter, list_clusters, pages, query_events
 
 ACLED_COLUMNS = [
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1",

@@ -77,7 +77,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        "0004_event_reportability",
+        "0004_review_users_undo",
+        """
+        CREATE TABLE users (
+            name VARCHAR PRIMARY KEY, token_sha256 VARCHAR, created_at TIMESTAMP, disabled BOOLEAN DEFAULT false
+        );
+        CREATE VIEW active_reviews AS
+            SELECT * FROM reviews WHERE action <> 'undo'
+            AND review_id NOT IN (SELECT value FROM reviews WHERE action = 'undo' AND value IS NOT NULL);
+        CREATE VIEW rejected_events AS
+            SELECT event_id FROM active_reviews WHERE action IN ('confirm', 'reject')
+            GROUP BY event_id HAVING arg_max(action, created_at) = 'reject';
+        """,
+    ),
+    (
+        "0005_event_reportability",
         """
         ALTER TABLE events ADD COLUMN reportability DOUBLE;
         ALTER TABLE events ADD COLUMN reportable BOOLEAN DEFAULT TRUE;

@@ -1,7 +1,7 @@
 """Article-level aggregation: mentions of the same place and time become one event.
 
 Rules (in order):
-* background mentions (dated > 45 days before publication) are dropped and counted; so are groups reported
+* background mentions (dated > 30 days before publication, the reporting window) are dropped and counted; so are groups reported
   neither with a date, nor a count, nor in the lead (told in general terms: analysis, statements);
 * a mention with no toponym at all takes the article's focus place (``GeoMethod.ARTICLE_FOCUS``);
 * no event is lost for want of a place: a mention whose only toponym is a country ("in eastern Syria") takes the
@@ -212,6 +212,7 @@ class AggregateStage(Stage):
             key = (_place_key(p) if p is not None else "", _week(m.date, doc.pub_date))
             groups.setdefault(key, []).append((m, p, g))
         groups = _merge_nearby(groups)
+        groups = self._merge_references(doc, groups)
         cc = doc.meta.get("focus_country")
         claimant = _claimant(doc)
         for (_pk, _wk), items in groups.items():
@@ -228,6 +229,36 @@ class AggregateStage(Stage):
         self._article_claims(doc)
         self.stats.counters["events"] += len(doc.events)
         return doc
+
+    def _merge_references(
+        self, doc: Doc, groups: dict[tuple[str, dt.date | None], list[Item]]
+    ) -> dict[tuple[str, dt.date | None], list[Item]]:
+        """One event per real event: a group told only by reference ("the chemical attack", "the alleged
+        strike", "last week's offensive") in sentences about something else (statements from capitals, reactions)
+        joins the article's group of the same type that reports the event itself, when their dates agree."""
+        keys = list(groups)
+        for k in keys:
+            items = groups.get(k)
+            if not items or not all(_referential(doc, m) for m, _p, _g in items):
+                continue
+            lead = max((m for m, _p, _g in items), key=_weight)
+            d = _group_date(items)
+            target = None
+            for k2, other in groups.items():
+                if k2 == k or all(_referential(doc, m) for m, _p, _g in other):
+                    continue
+                if not any(m.sub_event_type == lead.sub_event_type for m, _p, _g in other):
+                    continue
+                d2 = _group_date(other)
+                if d is not None and d2 is not None and abs((d - d2).days) > 7:
+                    continue
+                if target is None or len(other) > len(groups[target]):
+                    target = k2
+            if target is not None:
+                groups[target].extend(items)
+                del groups[k]
+                self.stats.counters["merged_references"] += 1
+        return groups
 
     def _event(self, doc: Doc, items: list[tuple[Mention, Place | None, GeoMethod]], cc: str | None) -> Event:
         ms = [m for m, _p, _g in items]
@@ -297,9 +328,18 @@ class AggregateStage(Stage):
         )
 
     def _article_claims(self, doc: Doc) -> None:
-        """Attributed allegations outside event sentences ("Amnesty International has condemned ...")."""
+        """Attributed allegations outside event sentences ("Amnesty International has condemned ..."), and the
+        cumulative and period tolls of mentions that made no event ("more than 370,000 killed since 2011"): they
+        stay with the article's main event as claims with their period, never as its deaths."""
         if not doc.events:
             return
+        used = {id(c) for ev in doc.events for c in ev.claims}
+        main = max(doc.events, key=lambda e: e.confidence)
+        for m in doc.mentions:
+            for c in m.claims:
+                if c.kind.startswith("cumulative_") and id(c) not in used:
+                    main.claims.append(c)
+                    used.add(id(c))
         in_mentions = {m.sentence for m in doc.mentions}
         for sent in doc.sentences:
             if sent in in_mentions:
@@ -351,6 +391,21 @@ def admin1_place(p: Place) -> Place:
     e = gaz.entries[i]
     return Place(name=e.name, latitude=e.lat, longitude=e.lon, country=e.cc, admin1=e.admin1 or None,
                  precision=GeoPrecision.PROVINCE, gazetteer_id=e.gid, tier=None, confidence=p.confidence, kind="admin1")
+
+
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:the|this|that|these|those|its|their|such|an?\s+(?:alleged|suspected|reported|apparent)|"
+    r"(?:last|this)\s+(?:week|month)['’]s|\w+day['’]s)\s+(?:(?:alleged|suspected|reported|apparent|latest|recent|"
+    r"deadly|chemical|poison|gas|toxic|weapons|nerve|agent|suspected|US-led|western|air|missile|rocket|\w+-led)\s+){0,3}$",
+    re.I,
+)
+
+
+def _referential(doc: Doc, m: Mention) -> bool:
+    """The trigger names an event by reference ("the chemical weapons attack", "an alleged strike") rather than
+    telling it ("warplanes struck", "killed nine")."""
+    before = doc.clean_text[max(m.sentence.start, m.trigger.start - 60) : m.trigger.start]
+    return bool(_REFERENCE_BEFORE.search(before)) and not m.fatalities
 
 
 def _reported_as_news(items: list[Item], doc: Doc) -> bool:

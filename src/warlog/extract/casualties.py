@@ -85,14 +85,16 @@ CUMULATIVE = re.compile(
     rf"{_WAR}(?:,)? (?:that |which )?(?:has|have|had) (?:so far |now |already |since )?(?:killed|claimed|left|taken|cost)|"
     rf"(?:the |syria['’]?s |the country['’]?s )(?:\w+[- ]year(?:[- ]old)?|multi-front|civil|brutal|bloody|long|\w+-sided)[- ]"
     rf"(?:\w+ )?{_WAR}|(?:bombing|air) campaign (?:has|had) (?:killed|claimed|left)|offensive (?:has|had) (?:killed|claimed|left)|"
-    rf"death toll (?:in|of|from) the {_WAR})",
+    rf"death toll (?:in|of|from) the {_WAR}|"
+    r"in (?:the )?(?:first |past |last )?(?:\w+ |\d+ )?(?:days|weeks|months|years) of\b|"
+    r"(?:in|during|throughout) (?:that|the|this|its|their) (?:\w+ )?(?:campaign|offensive|bombardment|assault|siege|onslaught)\b)",
     re.I,
 )
 
 
-# "More than 200,000 people have been killed": a war's toll told in the present perfect, without a period cue
+# "More than 200,000 people have been killed": a count this large is a war's toll (or a population), never one
+# event's deaths, even without a period cue
 WAR_SCALE = 5000
-PERFECT = re.compile(r"\b(?:ha(?:ve|s) (?:been killed|died|perished|lost their lives|killed|claimed)|have been left dead)\b", re.I)
 
 
 @dataclass(slots=True)
@@ -191,7 +193,7 @@ def find_counts(sentence: str) -> list[CountHit]:
             civilian = bool(noun and re.search(rf"\b(?:{CIVILIAN_NOUNS})\b", noun))
             # cumulative only when the count sits in the part of the sentence that carries the period cue
             cum = cumulative_sentence and not q.increment and _cue_near(sentence, m.start(), m.end())
-            cum = cum or (kind == "killed" and (q.best or 0) >= WAR_SCALE and bool(PERFECT.search(sentence, m.start(), m.end() + 40)))
+            cum = cum or (kind == "killed" and (q.best or 0) >= WAR_SCALE)
             vague = re.sub(r"\s+of$", "", m.group("vague").lower()).strip() if m.group("vague") else None
             hits.append(CountHit(kind, m.start(), m.end(), q, civilian, noun, cum, vague))
             if kind == "killed" and m.groupdict().get("noun"):

@@ -76,7 +76,27 @@ COMMON_WORDS = frozenset({
     "jabal", "wadi", "ras", "ain", "bir", "abu", "umm", "ibn", "bin", "beit", "bait", "city", "east", "west", "north",
     "south", "centre", "center", "camp", "base", "border", "front", "state", "mount", "lake", "river", "news",
     "times", "post", "press", "daily", "home", "hope", "unity", "victory", "peace", "reform", "order", "justice",
+    "western", "eastern", "northern", "southern", "central", "northwestern", "northeastern", "southwestern",
+    "southeastern", "north-western", "north-eastern", "south-western", "south-eastern", "run", "rural",
 })
+# where a person comes from is not where the event happened ("Anna Campbell, 26, from Lewes", "a British man from
+# west London", "the east London schoolgirl")
+ORIGIN_BEFORE = re.compile(
+    r"(?:,\s*\d{1,2},?\s+|\b(?:man|woman|men|women|worker|national|citizen|resident|native|fighter|volunteer|"
+    r"schoolgirl|schoolboy|student|jihadist|teenager|boy|girl|father|mother|son|daughter|brother|sister|family|"
+    r"nurse|doctor|soldier|veteran|aid worker|couple)s?\s+)(?:originally\s+)?from\s+(?:(?:north|south|east|west)"
+    r"(?:ern)?\s+|the\s+)?$",
+    re.I,
+)
+ORIGIN_AFTER = re.compile(r"^\s+(?:schoolgirl|schoolboy|man|woman|teenager|girl|boy|native|-born\b)", re.I)
+# a country is where an event happened only after a locative word ("in northern Syria", "across Iraq");
+# otherwise it acts or speaks ("Turkey's offensive", "France appeared to", "Russia tested")
+COUNTRY_LOCATIVE = re.compile(
+    r"\b(?:in|inside|into|across|throughout|within|near|of|to|from|at|on|over|entered|invaded|struck|hit|around)\s+"
+    r"(?:the\s+)?(?:(?:far\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|central|rural)"
+    r"(?:ern)?\s+)?$",
+    re.I,
+)
 NAMED_AS_PLACE = re.compile(r"\b(?:town|village|city|district|province|hamlet|settlement|suburb)\s+of\s+$", re.I)
 SOURCE_AFTER = re.compile(r"^\s*(?:wrote|said|told|reported|claimed)\b", re.I)
 CONTRAST = re.compile(r"\b(?:while ignoring|hypocrisy|double standards?)\b", re.I)
@@ -108,6 +128,12 @@ def not_toponym(name: str, before: str = "", shouting: bool = False) -> bool:
         if w.lower() in COMMON_WORDS or len(letters) <= 2:
             return True
     return False
+
+
+def _is_country(name: str) -> bool:
+    from warlog.resolve.geocode import gazetteer
+
+    return gazetteer().country_of(name) is not None
 
 
 def is_voice(sentence: str, start: int, end: int) -> bool:
@@ -149,6 +175,10 @@ def classify(sentence: str, start: int, end: int, prev: PlaceCandidate | None = 
         return "excluded", "dateline"  # "BEIRUT (Reuters) -", "MOSCOW (Sputnik) -", "... 2015 BEIRUT At least"
     if is_voice(sentence, start, end):
         return "excluded", "voice"
+    if ORIGIN_BEFORE.search(before) or ORIGIN_AFTER.match(after):
+        return "excluded", "origin"
+    if _is_country(name) and (not COUNTRY_LOCATIVE.search(before) or re.match(r"^(?:’s|'s)\s", after)):
+        return "excluded", "country_actor"
     if BASED.match(after) or BASED_IN.search(before):
         return "excluded", "source_base"
     if COMPARISON_BEFORE.search(before) or COMPARISON_AFTER.match(after):

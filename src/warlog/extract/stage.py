@@ -29,6 +29,12 @@ SPEAKER_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,3}?(?:said|says|told|reported|announced|stated|confirmed|added|according)\b", re.I
 )
 PRONOUN_SUBJECT = re.compile(r"^\W*(?:It|They|The group|The regime|The government|The militants|The rebels|The army)\s+(?!is\b|was\b|are\b|were\b)\w+", re.I)
+NON_VIOLENT_DEATH = re.compile(
+    r"\b(?:hypothermia|malnutrition|starvation|starved|disease|illness|freezing|the cold|cold weather|lack of (?:medical )?"
+    r"(?:care|treatment|food|medicine)|dysentery|cholera|outbreak|epidemic|fires? caused by|stoves?|drown(?:ed|ing)|"
+    r"(?:car|road|traffic) accident|heart attack|natural causes|exposure|floods?|earthquake|storm)\b",
+    re.I,
+)
 SPEAKER_BEFORE = re.compile(r"\b(?:according to|told|said)\s+(?:the\s+)?$", re.I)
 
 
@@ -241,6 +247,8 @@ def _cues(text: str, hits: list[TriggerHit]) -> _Cues | None:
     ]
     if hits[0].kind in ("kill", "attack") and not (civ_actor or civ_count) and not counts and not armed:
         return None
+    if hits[0].kind == "kill" and not armed and NON_VIOLENT_DEATH.search(text):
+        return None  # "15 children have died of the cold", "fires caused by stoves killed two": not political violence
     return _Cues(actor_hits, counts, armed, civ_actor, civ_count)
 
 

@@ -44,7 +44,7 @@ RELATIVE = [
     ("last_month", re.compile(r"\blast\s+month\b", re.I)),
     ("year", re.compile(r"\b(?:in|since|during|by)\s+((?:19|20)\d{2})\b", re.I)),
 ]
-BACKGROUND_DAYS = 45
+BACKGROUND_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +148,7 @@ def resolve_expr(expr: DateExpr | None, pub: dt.date | None) -> tuple[dt.date | 
     return pub, DatePrecision.WEEK, DateSource.PUBLICATION
 
 
-_PAST_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?![\d,])")
+_PAST_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|,\d)")
 _SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:(?:early|late|mid)[- ])?(?:the\s+)?(?:(?:start|end|beginning|summer|spring|autumn|winter)\s+of\s+)?$", re.I)
 _AGO = re.compile(
     r"\b(?:(?:\w+|a|\d+)\s+(?:years?|months?|decades?)\s+(?:ago|earlier|before|after|later|previously)|last\s+year|"

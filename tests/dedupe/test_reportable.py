@@ -187,3 +187,17 @@ def test_cli_lists_unreportable(tmp_path: Path) -> None:
     assert res.exit_code == 0 and eid in res.output
     res = CliRunner().invoke(app, ["export", "--db", str(db)])
     assert res.exit_code == 0 and eid not in res.output
+
+
+def test_run_summary_counts_unreportable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from warlog.cli.main import app
+
+    monkeypatch.setattr(rep, "_shipped_model", lambda: _model(-10.0))
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(TEXT)
+    res = CliRunner().invoke(app, ["run", str(src), "--db", str(tmp_path / "r.duckdb"), "-q"])
+    assert res.exit_code == 0, res.output
+    assert "judged not events of their article" in res.output

@@ -70,9 +70,12 @@ def run(
         err.print(f"[yellow]rejected[/] {reason}")
     if len(summary.reject_reasons) > 50:
         err.print(f"[yellow]... and {len(summary.reject_reasons) - 50} more (see the rejects table)[/]")
+    aside = sum(int(str(st.get("n_unreportable", 0))) for st in summary.stats if st.get("stage") == "reportable")
     typer.echo(
         f"run {summary.run_id}: {summary.articles} articles processed, {summary.skipped} already stored, "
-        f"{summary.events} events, {summary.rejects} rejected -> {db}"
+        f"{summary.events} events"
+        + (f" ({aside} judged not events of their article, kept: `warlog unreportable`)" if aside else "")
+        + f", {summary.rejects} rejected -> {db}"
     )
 
 

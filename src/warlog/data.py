@@ -92,6 +92,15 @@ class EventFlag(StrEnum):
     COARSE_LOCATION = "coarse_location"  # coded to the governorate or the country, not to a town
     UNLOCATED = "unlocated"  # no place could be resolved
     UNDATED = "undated"  # no date could be resolved (no publication date, no date in the text)
+    UNREPORTABLE = "unreportable"  # judged not an event of the article (history, toll, statement...): kept, not exported
+
+
+class ReportableMethod(StrEnum):
+    """How an event's reportability was decided (``dedupe.reportable``)."""
+
+    MODEL = "model"  # the learned probability against the threshold
+    LEAD = "lead"  # told in the headline or first two sentences: kept as the article's news whatever the probability
+    NONE = "none"  # not judged (the stage did not run)
 
 
 class MatchTier(StrEnum):
@@ -233,6 +242,9 @@ class Event:
     interaction: int = 0
     source_name: str | None = None
     flags: list[EventFlag] = field(default_factory=list)
+    reportability: float | None = None  # probability that it is an event of the article (dedupe.reportable)
+    reportable: bool = True  # False: under the reportability threshold, kept for review, left out of exports
+    reportable_method: ReportableMethod = ReportableMethod.NONE
 
 
 @dataclass(slots=True)

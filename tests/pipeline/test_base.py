@@ -45,4 +45,5 @@ def test_default_pipeline_builds():
     from warlog.pipeline.default import default_pipeline
 
     names = [s.name for s in default_pipeline().stages]
-    assert names == ["clean", "extract", "resolve", "aggregate"]
+    assert names == ["clean", "extract", "resolve", "aggregate", "reportable"]
+    assert [s.name for s in default_pipeline(reportable=False).stages] == ["clean", "extract", "resolve", "aggregate"]

@@ -16,7 +16,7 @@ from rich.progress import (
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
-from rich.table import Table
+from rich.table import Column, Table
 
 from warlog.errors import WarlogError
 
@@ -99,10 +99,12 @@ def run(
         err.print(f"[yellow]rejected[/] {reason}")
     if len(summary.reject_reasons) > 50:
         err.print(f"[yellow]... and {len(summary.reject_reasons) - 50} more (see the rejects table)[/]")
+    aside = sum(int(str(st.get("n_unreportable", 0))) for st in summary.stats if st.get("stage") == "reportable")
     typer.echo(
         f"run {summary.run_id} ({summary.workers} worker{'s' if summary.workers > 1 else ''}): {summary.articles} "
-        f"articles processed, {summary.skipped} already stored, {summary.events} events, {summary.rejects} rejected "
-        f"-> {db}"
+        f"articles processed, {summary.skipped} already stored, {summary.events} events"
+        + (f" ({aside} judged not events of their article, kept: `warlog unreportable`)" if aside else "")
+        + f", {summary.rejects} rejected -> {db}"
     )
 
 
@@ -112,6 +114,9 @@ def export(
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv (with evidence), acled (ACLED columns), ucdp "
                                                       "(one row per cluster), geojson or parquet."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output file (default: standard output)."),
+    include_unreportable: bool = typer.Option(
+        False, "--include-unreportable",
+        help="Also the events judged not events of their article (reportable=false; history, tolls, statements)."),
 ) -> None:
     """Write stored events with their evidence spans, claims and sources."""
     from warlog.store.duckdb_store import Store
@@ -121,7 +126,7 @@ def export(
         err.print(f"[bold red]error[/] unknown format {fmt!r}: use jsonl, csv, acled, ucdp, geojson or parquet")
         raise typer.Exit(2)
     if fmt in ("acled", "ucdp", "geojson", "parquet"):
-        _export_standard(db, fmt, out)
+        _export_standard(db, fmt, out, include_unreportable)
         return
     if not db.exists():
         err.print(f"[bold red]error[/] [W301] {db}: no such database (run `warlog run PATH --db {db}` first)")
@@ -129,21 +134,24 @@ def export(
     try:
         with Store(db, read_only=True) as store:
             if out is None:
-                n = export_events(store, sys.stdout, fmt)
+                n = export_events(store, sys.stdout, fmt, include_unreportable)
             else:
                 with out.open("w", encoding="utf-8", newline="") as fh:
-                    n = export_events(store, fh, fmt)
+                    n = export_events(store, fh, fmt, include_unreportable)
     except WarlogError as exc:
         _fail(exc)
         return
     err.print(f"exported {n} events")
 
 
-def _export_standard(db: Path, fmt: str, out: Path | None) -> None:
+def _export_standard(db: Path, fmt: str, out: Path | None, include_unreportable: bool = False) -> None:
     import json
 
     from warlog.store import formats
     from warlog.store.duckdb_store import Store
+    from warlog.store.query import EventFilter
+
+    ef = EventFilter(include_unreportable=include_unreportable)
 
     if not db.exists():
         err.print(f"[bold red]error[/] [W301] {db}: no such database")
@@ -154,16 +162,16 @@ def _export_standard(db: Path, fmt: str, out: Path | None) -> None:
     with Store(db, read_only=True) as store:
         if fmt == "parquet":
             assert out is not None
-            n = formats.write_parquet(store, out)
+            n = formats.write_parquet(store, out, ef)
         else:
             fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
             try:
                 if fmt == "acled":
-                    n = formats.write_csv(formats.acled_rows(store), formats.ACLED_COLUMNS, fh)
+                    n = formats.write_csv(formats.acled_rows(store, ef), formats.ACLED_COLUMNS, fh)
                 elif fmt == "ucdp":
                     n = formats.write_csv(formats.ucdp_rows(store), formats.UCDP_COLUMNS, fh)
                 else:
-                    gj = formats.geojson(store)
+                    gj = formats.geojson(store, ef)
                     json.dump(gj, fh, ensure_ascii=False)
                     n = len(gj["features"])
             finally:
@@ -183,6 +191,36 @@ def rejects(db: Path = typer.Option(Path(DEFAULT_DB), "--db")) -> None:
     for r in rows:
         t.add_row(r["source_path"], str(r["record_index"]), r["stage"], r["code"], r["reason"])
     Console().print(t)
+
+
+@app.command()
+def unreportable(
+    db: Path = typer.Option(Path(DEFAULT_DB), "--db"),
+    limit: int = typer.Option(200, "--limit", help="At most this many, lowest probability first."),
+) -> None:
+    """List the events judged not events of their article (history, tolls, statements, abroad): kept in the
+    database, left out of exports, clusters and the map; `warlog review confirm EVENT` brings one back."""
+    import json
+
+    from warlog.store.duckdb_store import Store
+
+    if not db.exists():
+        err.print(f"[bold red]error[/] [W301] {db}: no such database")
+        raise typer.Exit(2)
+    with Store(db, read_only=True) as store:
+        rows = store.query(
+            "SELECT e.event_id, e.reportability, e.event_date, e.sub_event_type, e.location, e.evidence, "
+            "e.event_id IN (SELECT event_id FROM reviews WHERE action = 'confirm') AS confirmed FROM events e "
+            "WHERE e.reportable = false ORDER BY e.reportability, e.event_id LIMIT ?", [limit])
+    t = Table(Column("event", no_wrap=True, min_width=16), Column("p", no_wrap=True), Column("date", no_wrap=True),
+              "sub-event", "place", "confirmed", "first sentence")
+    for r in rows:
+        sent = next((x["text"] for x in json.loads(r["evidence"] or "[]") if x.get("role") == "sentence"), "")
+        t.add_row(r["event_id"], f"{r['reportability']:.2f}" if r["reportability"] is not None else "",
+                  str(r["event_date"] or ""), r["sub_event_type"] or "", r["location"] or "",
+                  "yes" if r["confirmed"] else "", sent[:120])
+    Console().print(t)
+    err.print(f"{len(rows)} event(s) judged unreportable (`warlog export --include-unreportable` writes them too)")
 
 
 @app.command()
@@ -383,6 +421,8 @@ def eval_articles(
     fakes_file: Path | None = typer.Option(None, "--fakes-file", help="FA-KES jsonl.gz (default: ../shared/eval/fakes_dev)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     per_article: bool = typer.Option(False, "--per-article", help="One line per article with its errors."),
+    include_unreportable: bool = typer.Option(
+        False, "--include-unreportable", help="Score the events judged unreportable too (as before that stage)."),
 ) -> None:
     """Event-level P/R/F1 on full-length articles, field accuracy of matched events and error classes."""
     import json
@@ -412,7 +452,7 @@ def eval_articles(
                 if not files:
                     err.print(f"[bold red]error[/] [W401] no gold files in {arts.default_gold_dir()}")
                     raise typer.Exit(2)
-                res = arts.evaluate_articles(files, split=split)
+                res = arts.evaluate_articles(files, split=split, include_unreportable=include_unreportable)
                 out["articles"] = res.as_dict()
                 text.append(res.render(per_article=per_article))
     except WarlogError as exc:

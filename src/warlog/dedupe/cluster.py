@@ -295,10 +295,13 @@ def _words(text: str) -> frozenset[str]:
 
 
 def load_records(store: Any) -> list[EventRecord]:
+    from warlog.store.duckdb_store import REPORTABLE_SQL
+
     rows = store.query(
         "SELECT e.*, coalesce(a.url, a.source_path) AS source, a.outlet, a.url, d.pub_date FROM events e "
         "JOIN articles a USING (article_id) LEFT JOIN docs d USING (article_id) "
         "WHERE e.event_id NOT IN (SELECT event_id FROM rejected_events)"
+        f" AND {REPORTABLE_SQL}"
     )
     from warlog.store.review import review_overlay
 

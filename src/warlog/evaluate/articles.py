@@ -382,10 +382,13 @@ class _Mapper:
         return (pos, pos + len(text)) if pos >= 0 else None
 
 
-def predicted_events(doc: Doc, gold_text: str) -> list[PredEvent]:
+def predicted_events(doc: Doc, gold_text: str, include_unreportable: bool = False) -> list[PredEvent]:
+    """The events warlog would export (those judged unreportable are left out unless asked for)."""
     mapper = _Mapper(doc, gold_text)
     out: list[PredEvent] = []
     for ev in doc.events:
+        if not include_unreportable and not getattr(ev, "reportable", True):
+            continue
         spans: dict[str, list[tuple[int, int]]] = {"trigger": [], "sentence": [], "place": [], "fatalities": []}
         fat_text: list[str] = []
         sentences = [(e.start, e.end) for e in ev.evidence if e.role == "sentence"]
@@ -736,8 +739,8 @@ def from_cumulative(ev: Event, clean_text: str) -> bool:
     return False
 
 
-def score_article(rec: GoldArticle, doc: Doc, gold_text: str) -> ArticleResult:
-    preds = predicted_events(doc, gold_text)
+def score_article(rec: GoldArticle, doc: Doc, gold_text: str, include_unreportable: bool = False) -> ArticleResult:
+    preds = predicted_events(doc, gold_text, include_unreportable)
     gs = [gold_side(g) for g in rec.events]
     ps = [pred_side(p) for p in preds]
     pairs = match(gs, ps)
@@ -802,6 +805,7 @@ def run_docs(articles: Sequence[Article], batch_size: int = 32) -> tuple[dict[st
 
 def evaluate_articles(
     gold_paths: Sequence[Path] | None = None, split: str = "all", shared: Path | None = None,
+    include_unreportable: bool = False,
 ) -> ArticleEval:
     paths = list(gold_paths) if gold_paths else default_gold_files()
     records = [r for r in load_gold(paths) if split == "all" or r.split == split]
@@ -821,7 +825,7 @@ def evaluate_articles(
         doc = docs.get(rec.article_id)
         if doc is None:  # rejected by a stage: every gold event is missed
             doc = Doc(src.article)
-        ev.results.append(score_article(rec, doc, src.gold_text))
+        ev.results.append(score_article(rec, doc, src.gold_text, include_unreportable))
     return ev
 
 

@@ -100,6 +100,7 @@ def create_app(db: str | Path, token: str | None = None, reviews: bool = False) 
         q: Annotated[str | None, Query(max_length=200, description="text search in evidence, place and actors")] = None,
         cluster_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{16}$")] = None,
         include_rejected: bool = False,
+        include_unreportable: Annotated[bool, Query(description="also events judged not events of their article")] = False,
         sort: Literal["date", "fatalities", "confidence", "event_type", "sub_event_type", "location", "country",
                       "actor1"] = "date",
         descending: bool = False,
@@ -115,7 +116,8 @@ def create_app(db: str | Path, token: str | None = None, reviews: bool = False) 
         if date_from and date_to and date_from > date_to:
             raise HTTPException(422, "date_from is after date_to")
         return Q.EventFilter(date_from, date_to, country, admin1, box, event_type, sub_event_type, actor, min_fatalities,
-                             max_fatalities, q, cluster_id, include_rejected, sort, descending, limit, offset)
+                             max_fatalities, q, cluster_id, include_rejected, sort, descending, limit, offset,
+                             include_unreportable=include_unreportable)
 
     F = Annotated[Q.EventFilter, Depends(filters)]
 

@@ -35,8 +35,12 @@ EVENT_COLUMNS = [
     "actor1", "actor1_raw", "inter1", "actor1_method", "actor2", "actor2_raw", "inter2", "actor2_method",
     "interaction", "location", "admin1", "country", "latitude", "longitude", "geo_precision", "geo_method",
     "geo_confidence", "gazetteer_id", "match_tier", "fatalities_low", "fatalities_best", "fatalities_high",
-    "civilian_fatalities", "confidence", "evidence", "run_id", "admin2",
+    "civilian_fatalities", "confidence", "evidence", "run_id", "admin2", "reportability", "reportable",
+    "reportable_method",
 ]
+# events an analyst sees by default: not judged unreportable (dedupe.reportable), or confirmed by a review
+REPORTABLE_SQL = ("(e.reportable IS NOT FALSE OR e.event_id IN "
+                  "(SELECT event_id FROM active_reviews WHERE action = 'confirm'))")
 
 
 class Store:
@@ -244,7 +248,8 @@ def event_row(ev: Event, run_id: str) -> list[Any]:
         p.longitude if p else None, int(p.precision) if p else None, ev.geo_method.value, p.confidence if p else None,
         p.gazetteer_id if p else None, p.tier.value if p and p.tier else None,
         ev.fatalities.low, ev.fatalities.best, ev.fatalities.high, ev.civilian_fatalities, ev.confidence,
-        json.dumps(evidence, ensure_ascii=False), run_id, p.admin2 if p else None,
+        json.dumps(evidence, ensure_ascii=False), run_id, p.admin2 if p else None, ev.reportability, ev.reportable,
+        ev.reportable_method.value,
     ]
 
 

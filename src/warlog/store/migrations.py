@@ -90,4 +90,12 @@ MIGRATIONS: list[tuple[str, str]] = [
             GROUP BY event_id HAVING arg_max(action, created_at) = 'reject';
         """,
     ),
+    (
+        "0005_event_reportability",
+        """
+        ALTER TABLE events ADD COLUMN reportability DOUBLE;
+        ALTER TABLE events ADD COLUMN reportable BOOLEAN DEFAULT TRUE;
+        ALTER TABLE events ADD COLUMN reportable_method VARCHAR;
+        """,
+    ),
 ]

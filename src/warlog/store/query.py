@@ -13,13 +13,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from warlog.store.duckdb_store import REPORTABLE_SQL
 from warlog.store.review import review_overlay
 
 EVENT_FIELDS = [
     "event_id", "event_date", "date_precision", "date_source", "event_type", "sub_event_type", "actor1", "inter1",
     "actor2", "inter2", "interaction", "location", "admin1", "admin2", "country", "latitude", "longitude",
     "geo_precision", "geo_method", "geo_confidence", "fatalities_low", "fatalities_best", "fatalities_high",
-    "civilian_fatalities", "confidence", "article_id", "cluster_id",
+    "civilian_fatalities", "confidence", "article_id", "cluster_id", "reportability", "reportable",
+    "reportable_method",
 ]
 SORTS = {"date": "e.event_date", "fatalities": "e.fatalities_best", "confidence": "e.confidence",
          "event_type": "e.event_type", "sub_event_type": "e.sub_event_type", "location": "e.location", "country": "e.country",
@@ -48,6 +50,7 @@ class EventFilter:
     limit: int = 100
     offset: int = 0
     params: list[Any] = field(default_factory=list)
+    include_unreportable: bool = False  # events judged unreportable (dedupe.reportable) that no analyst confirmed
 
     def where(self) -> tuple[str, list[Any]]:
         c: list[str] = []
@@ -89,6 +92,8 @@ class EventFilter:
             add("m.cluster_id = ?", self.cluster_id)
         if not self.include_rejected:
             c.append("e.event_id NOT IN (SELECT event_id FROM rejected_events)")
+        if not self.include_unreportable:
+            c.append(REPORTABLE_SQL)
         return (" WHERE " + " AND ".join(c)) if c else "", p
 
 

@@ -198,6 +198,6 @@ def test_run_summary_counts_unreportable(tmp_path: Path, monkeypatch: pytest.Mon
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text(TEXT)
-    res = CliRunner().invoke(app, ["run", str(src), "--db", str(tmp_path / "r.duckdb"), "-q"])
+    res = CliRunner().invoke(app, ["run", str(src), "--db", str(tmp_path / "r.duckdb"), "-q", "--workers", "1"])  # in-process: the patched model
     assert res.exit_code == 0, res.output
     assert "judged not events of their article" in res.output

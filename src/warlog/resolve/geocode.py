@@ -17,15 +17,29 @@ the same name, as ACLED does.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
+import json
 import math
 import re
+import zlib
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
 
 from warlog.assets import asset_path
 from warlog.data import GeoPrecision, MatchTier, Place
-from warlog.resolve.keys import fold, normalise
+from warlog.errors import AssetError
+from warlog.resolve.keys import fold, normalise, skeleton
+
+COLUMNS = (
+    "gid", "name", "alts", "lat", "lon", "cc", "admin1", "admin2", "pop", "kind", "precision", "parent", "source",
+    "fkeys", "nkeys",
+)
+SHARD_DIR = "gazetteer_shards"
 
 ABSTAIN = 0.35
 ANCHOR_KM = 150.0
@@ -36,6 +50,9 @@ DESIGNATOR_AFTER = re.compile(rf"^(?P<core>.+?)\s+(?P<d>{ADMIN_WORDS}|{REGION_WO
 DESIGNATOR_BEFORE = re.compile(
     rf"^(?:the\s+)?(?P<d>{ADMIN_WORDS}|{REGION_WORDS}|{TOWN_WORDS})\s+of\s+(?:the\s+)?(?P<core>.+)$", re.I
 )
+
+
+DISTRICT_WORD = re.compile(r"\b(?:district|sub-?district|county|nahiya|nahiyah|mantiqa)\b", re.I)
 
 
 def split_designator(name: str) -> tuple[str, str | None]:
@@ -72,9 +89,34 @@ class Entry:
     precision: str
     parent: str
     curated: bool
+    source: str = ""
 
 
 PRECISION = {"town": GeoPrecision.TOWN, "region": GeoPrecision.REGION, "admin1": GeoPrecision.PROVINCE}
+UNIT_KINDS = ("admin2", "admin3")
+
+
+def read_table(path: Path, data: bytes | None = None) -> Iterator[list[str]]:
+    """Rows of a gazetteer table (gzip TSV, header ``COLUMNS``), streamed; a missing, truncated or malformed
+    file is an ``AssetError`` naming it and the reason."""
+    try:
+        raw: BinaryIO = path.open("rb") if data is None else io.BytesIO(data)
+    except FileNotFoundError:
+        raise AssetError("gazetteer file missing (reinstall warlog, or rebuild: python tools/build_gazetteer.py)",
+                         str(path)) from None
+    n = 1
+    try:
+        with raw, gzip.GzipFile(fileobj=raw) as gz, io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
+            header = fh.readline().rstrip("\n")
+            if tuple(header.split("\t")) != COLUMNS:
+                raise AssetError(f"not a gazetteer table: header {header[:80]!r}", str(path))
+            for n, line in enumerate(fh, 2):  # noqa: B007  (n names the line in errors)
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) != len(COLUMNS):
+                    raise AssetError(f"line {n}: {len(parts)} columns, expected {len(COLUMNS)}", str(path))
+                yield parts
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise AssetError(f"gazetteer file corrupt near line {n} ({type(exc).__name__}: {exc})", str(path)) from None
 
 
 class Gazetteer:
@@ -94,34 +136,110 @@ class Gazetteer:
         self.learned: dict[str, int] = {}
         self._fuzzy_memo: dict[tuple[str, str], list[int]] = {}
         self.by_cc: dict[str, list[int]] = defaultdict(list)
-        with gzip.open(asset_path("gazetteer.tsv.gz"), "rt", encoding="utf-8") as fh:
-            next(fh)
-            for line in fh:
-                (gid, name, alts, lat, lon, cc, admin1, admin2, pop, kind, precision, parent, source, fkeys, nkeys) = (
-                    line.rstrip("\n").split("\t")
-                )
-                if kind == "country":
-                    self.country_by_name[fold(name)] = cc
-                    self.country_name[cc] = name
-                    self.country_gid[cc] = gid
-                    if lat and lon:
-                        self.country_point[cc] = (float(lat), float(lon))
-                    continue
-                i = len(self.entries)
-                self.entries.append(
-                    Entry(gid, name, float(lat) if lat else None, float(lon) if lon else None, cc, admin1, admin2,
-                          int(pop or 0), kind, precision, parent, source == "hand_entered")
-                )
-                self.exact[fold(name)].append(i)
-                for k in fkeys.split("|") if fkeys else ():
-                    self.alt[k].append(i)
-                keys = tuple(nkeys.split("|")) if nkeys else ()
-                for k in keys:
-                    self.norm[k].append(i)
-                self.entry_nkeys.append(keys)
-                self.by_cc[cc].append(i)
+        self.loaded_shards: set[str] = set()
+        self._gid_index: dict[str, int] | None = None
+        self._skeletons: dict[str, dict[str, list[int]]] = {}
+        self._manifest: dict[str, dict[str, object]] | None = None
+        path = asset_path("gazetteer.tsv.gz")
+        for n, parts in enumerate(read_table(path), 2):
+            try:
+                self._add(parts)
+            except ValueError as exc:
+                raise AssetError(f"line {n}: {exc}", str(path)) from None
         for alias, cc in COUNTRY_ALIASES.items():
             self.country_by_name[alias] = cc
+
+    def _add(self, parts: list[str]) -> None:
+        (gid, name, _alts, lat, lon, cc, admin1, admin2, pop, kind, precision, parent, source, fkeys, nkeys) = parts
+        if kind == "country":
+            self.country_by_name[fold(name)] = cc
+            self.country_name[cc] = name
+            self.country_gid[cc] = gid
+            if lat and lon:
+                self.country_point[cc] = (float(lat), float(lon))
+            return
+        if kind == "alias":  # extra names (Arabic script, variants) of a place the core table holds
+            if self._gid_index is None:
+                self._gid_index = {e.gid: i for i, e in enumerate(self.entries)}
+            j = self._gid_index.get(gid)
+            if j is None:
+                return
+            for k in fkeys.split("|") if fkeys else ():
+                if j not in self.alt[k]:
+                    self.alt[k].append(j)
+            extra = tuple(k for k in (nkeys.split("|") if nkeys else ()) if k not in self.entry_nkeys[j])
+            for k in extra:
+                self.norm[k].append(j)
+            self.entry_nkeys[j] = self.entry_nkeys[j] + extra
+            return
+        i = len(self.entries)
+        self.entries.append(
+            Entry(gid, name, float(lat) if lat else None, float(lon) if lon else None, cc, admin1, admin2,
+                  int(pop or 0), kind, precision, parent, source == "hand_entered", source)
+        )
+        if self._gid_index is not None:
+            self._gid_index[gid] = i
+        self.exact[fold(name)].append(i)
+        for k in fkeys.split("|") if fkeys else ():
+            self.alt[k].append(i)
+        keys = tuple(nkeys.split("|")) if nkeys else ()
+        for k in keys:
+            self.norm[k].append(i)
+        self.entry_nkeys.append(keys)
+        self.by_cc[cc].append(i)
+
+    def manifest(self) -> dict[str, dict[str, object]]:
+        """The shard manifest (country -> file, rows, sha256); empty when no shards ship."""
+        if self._manifest is None:
+            path = asset_path(SHARD_DIR) / "manifest.json"
+            if not path.is_file():
+                self._manifest = {}
+            else:
+                try:
+                    self._manifest = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError) as exc:
+                    raise AssetError(f"shard manifest unreadable ({exc})", str(path)) from None
+        return self._manifest
+
+    def ensure_country(self, cc: str | None) -> bool:
+        """Load country ``cc``'s shard (villages, districts, small towns) on first use: checksum checked, rows
+        appended to the in-memory index, the country's fuzzy and skeleton indexes rebuilt when next needed.
+        Returns whether a shard was loaded now."""
+        if not cc or cc in self.loaded_shards:
+            return False
+        self.loaded_shards.add(cc)
+        info = self.manifest().get(cc)
+        if info is None:
+            return False
+        path = asset_path(SHARD_DIR) / str(info["file"])
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise AssetError("gazetteer shard missing (listed in manifest.json)", str(path)) from None
+        if hashlib.sha256(data).hexdigest() != info.get("sha256"):
+            raise AssetError("gazetteer shard corrupt: checksum differs from manifest.json", str(path))
+        for n, parts in enumerate(read_table(path, data), 2):
+            try:
+                self._add(parts)
+            except ValueError as exc:
+                raise AssetError(f"line {n}: {exc}", str(path)) from None
+        self._fuzzy_groups.pop(cc, None)
+        for key in [k for k in self._fuzzy if k[0] == cc]:
+            del self._fuzzy[key]
+        self._fuzzy_memo.clear()
+        self._skeletons.pop(cc, None)
+        self._buckets = None
+        return True
+
+    def _skeleton_lookup(self, key: str, cc: str) -> list[int]:
+        idx = self._skeletons.get(cc)
+        if idx is None:
+            idx = defaultdict(list)
+            for i in self.by_cc.get(cc, ()):
+                for k in {skeleton(k) for k in self.entry_nkeys[i]}:
+                    idx[k].append(i)
+            self._skeletons[cc] = idx
+        return idx.get(skeleton(key), [])
 
     def country_of(self, text: str) -> str | None:
         """ISO code when ``text`` names a country (or a demonym such as 'Syrian')."""
@@ -139,6 +257,7 @@ class Gazetteer:
         )
 
     def candidates(self, name: str, focus_cc: str | None) -> list[tuple[int, MatchTier]]:
+        self.ensure_country(focus_cc)
         key = fold(name)
         key_nothe = re.sub(r"^the ", "", key)
         seen: dict[int, MatchTier] = {}
@@ -149,9 +268,15 @@ class Gazetteer:
         ):
             for i in index.get(k, ()):
                 seen.setdefault(i, tier)
-        if not seen and focus_cc and len(key_nothe) >= 5:
-            for i in self._fuzzy_lookup(normalise(key_nothe), focus_cc):
+        prominent = any(self.entries[i].pop >= 50_000 or self.entries[i].kind == "admin1" for i in seen)
+        if focus_cc and len(key_nothe) >= 5 and not prominent and not any(self.entries[i].cc == focus_cc for i in seen):
+            # nothing of that spelling in the focus country: one edit, then the consonant skeleton, there only
+            nkey = normalise(key_nothe)
+            for i in self._fuzzy_lookup(nkey, focus_cc):
                 seen.setdefault(i, MatchTier.FUZZY)
+            if not any(self.entries[i].cc == focus_cc for i in seen) and len(skeleton(nkey)) >= 4:
+                for i in self._skeleton_lookup(nkey, focus_cc):
+                    seen.setdefault(i, MatchTier.SKELETON)
         return list(seen.items())
 
     def _fuzzy_lookup(self, key: str, cc: str) -> list[int]:
@@ -224,6 +349,78 @@ class Gazetteer:
             self._fuzzy_groups[cc] = groups
         return groups
 
+    def rank(
+        self,
+        name: str,
+        focus_cc: str | None = None,
+        context_names: frozenset[str] = frozenset(),
+        anchors: tuple[tuple[float, float], ...] = (),
+    ) -> tuple[list[Candidate], str | None]:
+        """Every candidate place of ``name`` with its features and ranker score, best first, and the designator
+        read from the name ("admin1", "near", "town" or None)."""
+        cands = self.candidates(name, focus_cc)
+        designator: str | None = None
+        core, d = split_designator(name)
+        if d is not None and core != name:
+            core_cands = self.candidates(core, focus_cc)
+            if core_cands:
+                designator = d
+                # the full name may itself be a place ("Kandahar Province" as an alias): keep both
+                cands = list({i: t for i, t in [*core_cands, *cands]}.items())
+        if not cands:
+            return [], designator
+        only_admin = all(self.entries[i].kind == "admin1" for i, _t in cands)
+        # a bare name prefers the town over a unit named after it (Idlib city over Idlib governorate)
+        strong = (MatchTier.EXACT, MatchTier.ALTERNATE, MatchTier.NORMALISED)
+        namesakes = {
+            (self.entries[i].cc, fold(self.entries[i].admin1)) for i, t in cands
+            if self.entries[i].kind == "town" and t in strong
+            and (self.entries[i].pop >= 50_000 or fold(self.entries[i].admin1) == fold(core))
+        }
+        town_named = {self.entries[i].cc for i, t in cands if self.entries[i].kind == "town" and t in strong}
+        if only_admin and designator is None:
+            designator = "admin1"  # "Helmand" names no town: it is the province
+        ranker = geo_ranker()
+        out: list[Candidate] = []
+        for i, tier in cands:
+            e = self.entries[i]
+            f: dict[str, float] = {f"tier_{tier.value}": 1.0}
+            lp = min(math.log10(e.pop + 1) / 7.0, 1.0)
+            f["log_pop_unit" if e.kind in ("admin1", *UNIT_KINDS) else "log_pop"] = lp
+            if focus_cc:
+                if e.cc == focus_cc:
+                    f["in_focus"] = 1.0
+                else:
+                    f["out_focus_exact" if tier == MatchTier.EXACT else "out_focus_other"] = 1.0
+            if e.curated:
+                f["curated"] = 1.0
+            if e.kind == "admin1":
+                if designator == "admin1":
+                    f["admin1_designated"] = 1.0
+                elif (e.cc, fold(e.admin1)) in namesakes:
+                    f["admin1_town_namesake"] = 1.0
+            elif e.kind in UNIT_KINDS:
+                if designator == "near" and DISTRICT_WORD.search(name):
+                    f["district_designated"] = 1.0
+                elif e.cc in town_named:
+                    f["district_town_namesake"] = 1.0
+                if designator == "admin1":
+                    f["town_admin1_designator"] = 1.0
+            elif designator == "admin1":
+                f["town_admin1_designator"] = 1.0
+            if e.source == "wof" and e.pop == 0:
+                f["village_no_pop"] = 1.0
+            if (e.parent and fold(e.parent) in context_names) or (e.admin1 and fold(e.admin1) in context_names):
+                f["parent_in_text"] = 1.0
+            if anchors and e.lat is not None and e.lon is not None:
+                near = min(distance_km(e.lat, e.lon, a, b) for a, b in anchors)
+                f["anchor_near"] = max(0.0, 1.0 - near / ANCHOR_KM)
+                if near > 1000:
+                    f["anchor_far"] = 1.0
+            out.append(Candidate(i, e, tier, f, ranker.score(f)))
+        out.sort(key=lambda c: (-c.score, c.index))
+        return out, designator
+
     def resolve(
         self,
         name: str,
@@ -235,63 +432,25 @@ class Gazetteer:
             return self.country_place(self.country_by_name[fold(name)])
         if fold(name) in DEMONYMS:  # "Turkish", "Syrian": the country, as geoparsing gold codes them
             return self.country_place(DEMONYMS[fold(name)])
-        designator: str | None = None
         if fold(name) in self.learned:
             e = self.entries[self.learned[fold(name)]]
             return _place(e, PRECISION.get(e.precision, GeoPrecision.TOWN), MatchTier.ALTERNATE, 1.0)
-        cands = self.candidates(name, focus_cc)
-        core, d = split_designator(name)
-        if d is not None and core != name:
-            core_cands = self.candidates(core, focus_cc)
-            if core_cands:
-                designator = d
-                # the full name may itself be a place ("Kandahar Province" as an alias): keep both
-                cands = list({i: t for i, t in [*core_cands, *cands]}.items())
-        if not cands:
+        ranked, designator = self.rank(name, focus_cc, context_names, anchors)
+        if not ranked:
             return None
-        tier_score = {MatchTier.EXACT: 1.0, MatchTier.ALTERNATE: 0.8, MatchTier.NORMALISED: 0.7, MatchTier.FUZZY: 0.5}
-        only_admin = all(self.entries[i].kind == "admin1" for i, _t in cands)
-        # a bare name prefers the town over an admin-1 unit named after it (Idlib city over Idlib governorate)
-        namesakes = {
-            (self.entries[i].cc, fold(self.entries[i].admin1)) for i, t in cands
-            if self.entries[i].kind == "town" and t in (MatchTier.EXACT, MatchTier.ALTERNATE, MatchTier.NORMALISED)
-            and (self.entries[i].pop >= 50_000 or fold(self.entries[i].admin1) == fold(split_designator(name)[0]))
-        }
-        if only_admin and designator is None:
-            designator = "admin1"  # "Helmand" names no town: it is the province
-        best: tuple[float, int, MatchTier] | None = None
-        for i, tier in cands:
-            e = self.entries[i]
-            s = tier_score[tier]
-            s += min(math.log10(e.pop + 1) / 7.0, 1.0) * (0.3 if e.kind == "admin1" else 0.6)
-            if focus_cc:
-                # outside the focus country only a name matched exactly stays in the running
-                s += 0.8 if e.cc == focus_cc else (-0.4 if tier == MatchTier.EXACT else -0.7)
-            if e.curated:
-                s += 0.3
-            if e.kind == "admin1":
-                s += 0.9 if designator == "admin1" else (-0.5 if (e.cc, fold(e.admin1)) in namesakes else 0.0)
-            elif designator == "admin1":
-                s -= 0.3
-            if (e.parent and fold(e.parent) in context_names) or (e.admin1 and fold(e.admin1) in context_names):
-                s += 0.4
-            if anchors and e.lat is not None and e.lon is not None:
-                near = min(distance_km(e.lat, e.lon, a, b) for a, b in anchors)
-                s += 0.5 * max(0.0, 1.0 - near / ANCHOR_KM) - (0.3 if near > 1000 else 0.0)
-            if best is None or s > best[0]:
-                best = (s, i, tier)
-        assert best is not None
-        score, i, tier = best
-        conf = max(0.0, min(1.0, score / 2.5))
-        if len(cands) == 1 and tier in (MatchTier.EXACT, MatchTier.ALTERNATE) and (not focus_cc or self.entries[i].cc == focus_cc):
+        best = ranked[0]
+        conf = geo_ranker().confidence(best.score)
+        if len(ranked) == 1 and best.tier in (MatchTier.EXACT, MatchTier.ALTERNATE) and (
+            not focus_cc or best.entry.cc == focus_cc
+        ):
             conf = max(conf, 0.5)  # the only place of that name (GeoNames lacks many populations)
-        if conf < ABSTAIN:
+        if conf < geo_ranker().abstain:
             return None
-        e = self.entries[i]
+        e = best.entry
         precision = PRECISION.get(e.precision, GeoPrecision.TOWN)
         if designator == "near" and precision == GeoPrecision.TOWN:
             precision = GeoPrecision.REGION
-        return _place(e, precision, tier, round(conf, 3))
+        return _place(e, precision, best.tier, round(conf, 3))
 
     def add_alias(self, alias: str, place_name: str) -> bool:
         """Teach the gazetteer that ``alias`` names the place called ``place_name`` (an analyst's location
@@ -338,6 +497,64 @@ class Gazetteer:
                 out.append(k)
         out.extend(fold(e.name) for e in self.entries if e.curated)
         return sorted(set(out))
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One candidate place of a toponym: the entry, how its name matched, the ranker's features and score."""
+
+    index: int
+    entry: Entry
+    tier: MatchTier
+    features: dict[str, float]
+    score: float
+
+
+# the hand-set weights the learned ranker started from (and the fallback when no weights file ships)
+HAND_WEIGHTS: dict[str, float] = {
+    "tier_exact": 1.0, "tier_alternate": 0.8, "tier_normalised": 0.7, "tier_fuzzy": 0.5, "tier_skeleton": 0.35,
+    "log_pop": 0.6, "log_pop_unit": 0.3, "in_focus": 0.8, "out_focus_exact": -0.4, "out_focus_other": -0.7,
+    "curated": 0.3, "admin1_designated": 0.9, "admin1_town_namesake": -0.5, "district_designated": 0.6,
+    "district_town_namesake": -0.5, "town_admin1_designator": -0.3, "village_no_pop": 0.0, "parent_in_text": 0.4,
+    "anchor_near": 0.5, "anchor_far": -0.3,
+}
+FEATURES = tuple(HAND_WEIGHTS)
+
+
+@dataclass(slots=True)
+class Ranker:
+    """A linear candidate ranker: score = sum of weight x feature; confidence = logistic(a * score + b)."""
+
+    weights: dict[str, float]
+    a: float = 2.5
+    b: float = -2.5
+    abstain: float = ABSTAIN
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def score(self, f: dict[str, float]) -> float:
+        w = self.weights
+        return sum(w.get(k, 0.0) * v for k, v in f.items())
+
+    def confidence(self, score: float) -> float:
+        return 1.0 / (1.0 + math.exp(-(self.a * score + self.b)))
+
+
+RANKER_FILE = "geo_ranker.json"
+
+
+@lru_cache(maxsize=1)
+def geo_ranker() -> Ranker:
+    """The shipped learned ranker (``assets/geo_ranker.json``, built by tools/train_geo_ranker.py); the hand
+    weights when none ships. A file that is there but unreadable is an error naming it."""
+    path = asset_path(RANKER_FILE)
+    if not path.is_file():
+        return Ranker(dict(HAND_WEIGHTS), a=1.0 / 0.625, b=-2.0, meta={"source": "hand weights"})
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        weights = {k: float(d["weights"][k]) for k in d["weights"]}
+        return Ranker(weights, float(d["a"]), float(d["b"]), float(d["abstain"]), d.get("meta", {}))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise AssetError(f"ranker weights unreadable ({type(exc).__name__}: {exc})", str(path)) from None
 
 
 def _place(e: Entry, precision: GeoPrecision, tier: MatchTier, confidence: float) -> Place:

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import hashlib
 import io
-import gzip
 import json
 import math
 import re

@@ -40,7 +40,7 @@ def test_country_is_country_level():
         ("Helmand", "AF", "admin1", 3, "Helmand"),  # names no town: the province
         ("Idlib", "SY", "town", 1, "Idlib"),  # a bare name prefers the town
         ("Idlib governorate", "SY", "admin1", 3, "Idlib"),
-        ("Nad Ali district", "AF", "admin2", 2, "Helmand"),  # a district: its unit, at geo_precision 2
+        ("Nad Ali district", "AF", "town", 2, "Helmand"),  # a district: coded near its centre town
         ("the countryside of Hama", "SY", "town", 2, "Hama"),
         ("Zurmi", "NG", "town", 1, "Zamfara"),
     ],

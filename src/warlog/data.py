@@ -110,6 +110,8 @@ class MatchTier(StrEnum):
     ALTERNATE = "alternate"
     NORMALISED = "normalised"
     FUZZY = "fuzzy"
+    SKELETON = "skeleton"  # same consonant skeleton, only among the focus country's places
+    FALLBACK = "fallback"  # not in the gazetteer: coded at a larger unit named in the text, or the country
 
 
 class ActorMethod(StrEnum):
@@ -158,6 +160,10 @@ class Place:
     confidence: float
     kind: str = "town"
     admin2: str | None = None
+    # set when the toponym itself was not found and a coarser unit stands in for it ("admin1", "admin2",
+    # "country"): the event keeps the toponym text (``unresolved_name``) and is flagged, never dropped
+    fallback: str | None = None
+    unresolved_name: str | None = None
 
 
 @dataclass(slots=True)

@@ -27,6 +27,12 @@ class PipelineConfigError(WarlogError):
     code = "W201"
 
 
+class AssetError(WarlogError):
+    """A shipped data file (gazetteer table or shard, ranker weights) is missing, corrupt or of the wrong format."""
+
+    code = "W210"
+
+
 class StoreError(WarlogError):
     """The database could not be opened, migrated or written."""
 

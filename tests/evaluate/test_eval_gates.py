@@ -70,8 +70,9 @@ def test_acled_eval_runs_on_own_notes() -> None:
     assert res.event_type_correct / res.n >= 0.8
 
 
-# measured: TR-News acc@161km 0.711, GWN 0.675, LGL 0.577, GeoVirus 0.657 (gold spans, abstentions as misses)
-GEO_FLOORS = {"TR-News.xml": 0.68, "GWN.xml": 0.64}
+# measured: TR-News acc@161km 0.749, GWN 0.699, LGL 0.642, GeoVirus 0.658 (gold spans, abstentions as misses;
+# village shards and the learned ranker, which was not trained on TR-News, GWN or LGL)
+GEO_FLOORS = {"TR-News.xml": 0.72, "GWN.xml": 0.67, "lgl.xml": 0.61}
 
 
 @pytest.mark.parametrize("name", sorted(GEO_FLOORS))

@@ -609,6 +609,22 @@ def reviews_export(
 
 
 @app.command()
+def geocode(
+    name: str = typer.Argument(..., help="A place name, in any common transliteration or in Arabic script."),
+    country: str | None = typer.Option(None, "--country", help="Focus country (ISO-2), as the article's would be."),
+    context: str = typer.Option("", "--context", help="Text around the name: it votes the country, names parents, anchors."),
+    limit: int = typer.Option(10, "--limit", min=1),
+) -> None:
+    """Ranked gazetteer candidates for a place name, with scores, match tier and what each feature contributed."""
+    from warlog.resolve.lookup import lookup, render
+
+    try:
+        typer.echo(render(lookup(name, country, context), limit))
+    except WarlogError as exc:
+        _fail(exc)
+
+
+@app.command()
 def clusters(db: Path = DB_OPT, limit: int = typer.Option(50, min=1)) -> None:
     """List event clusters (one row per real-world event, with its source count)."""
     from warlog.store.duckdb_store import Store

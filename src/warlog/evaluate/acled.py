@@ -134,6 +134,7 @@ class AcledEval:
     location_name_correct: int = 0
     distances: list[float] = field(default_factory=list)
     syria_distances: list[float] = field(default_factory=list)
+    syria_rows: int = 0  # Syria rows with gold coordinates, placed or not
     no_event: int = 0
 
     def render(self) -> str:
@@ -155,6 +156,8 @@ class AcledEval:
             f"within_25km={share(self.distances, 25):.3f} within_161km={share(self.distances, 161):.3f}",
             f"syria rows geocoded={len(self.syria_distances)} within_25km={share(self.syria_distances, 25):.3f} "
             f"median_km={statistics.median(self.syria_distances) if self.syria_distances else 0:.1f}",
+            f"syria rows={self.syria_rows} within_25km counting unplaced rows as misses="
+            f"{sum(1 for d in self.syria_distances if d <= 25) / self.syria_rows if self.syria_rows else 0:.3f}",
         ]
         return "\n".join(lines)
 
@@ -206,6 +209,8 @@ def evaluate_acled(path: Path, batch_size: int = 64, limit: int | None = None) -
                 ev.actor1_scored += 1
                 if best is not None and best.actor1 is not None and _actor_key(best.actor1.name) == _actor_key(row.get("actor1")):
                     ev.actor1_correct += 1
+            if row.get("country") == "Syria" and row.get("latitude") and row.get("longitude"):
+                ev.syria_rows += 1
             if row.get("location"):
                 ev.location_scored += 1
                 place = best.place if best is not None else None

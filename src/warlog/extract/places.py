@@ -99,6 +99,12 @@ COUNTRY_LOCATIVE = re.compile(
 )
 NAMED_AS_PLACE = re.compile(r"\b(?:town|village|city|district|province|hamlet|settlement|suburb)\s+of\s+$", re.I)
 SOURCE_AFTER = re.compile(r"^\s*(?:wrote|said|told|reported|claimed)\b", re.I)
+# a capital speaking for its government ("Moscow denied", "Damascus has accused", "Ankara warned")
+SPEAKER_AFTER = re.compile(
+    r"^\s*(?:has |had |have |also |later |then |on \w+ )?(?:said|says|told|claimed|denied|denies|accused|accuses|"
+    r"warned|warns|condemned|condemns|announced|insisted|rejected|vowed|urged|blamed|blames|responded|retaliated "
+    r"diplomatically|demanded|threatened|protested|summoned|recalled)\b"
+)
 CONTRAST = re.compile(r"\b(?:while ignoring|hypocrisy|double standards?)\b", re.I)
 
 
@@ -181,6 +187,8 @@ def classify(sentence: str, start: int, end: int, prev: PlaceCandidate | None = 
         return "excluded", "country_actor"
     if BASED.match(after) or BASED_IN.search(before):
         return "excluded", "source_base"
+    if SPEAKER_AFTER.match(after) and not re.search(r"\b(?:in|at|near|from)\s+(?:the\s+)?$", before):
+        return "excluded", "government"
     if COMPARISON_BEFORE.search(before) or COMPARISON_AFTER.match(after):
         return "excluded", "comparison"
     if prev is not None and prev.role == "excluded" and re.fullmatch(r"\s*(?:or|and|,)\s*", sentence[prev.end : start]):

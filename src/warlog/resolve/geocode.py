@@ -17,15 +17,29 @@ the same name, as ACLED does.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
+import json
 import math
 import re
+import zlib
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
 
 from warlog.assets import asset_path
 from warlog.data import GeoPrecision, MatchTier, Place
-from warlog.resolve.keys import fold, normalise
+from warlog.errors import AssetError
+from warlog.resolve.keys import fold, normalise, skeleton
+
+COLUMNS = (
+    "gid", "name", "alts", "lat", "lon", "cc", "admin1", "admin2", "pop", "kind", "precision", "parent", "source",
+    "fkeys", "nkeys",
+)
+SHARD_DIR = "gazetteer_shards"
 
 ABSTAIN = 0.35
 ANCHOR_KM = 150.0
@@ -36,6 +50,10 @@ DESIGNATOR_AFTER = re.compile(rf"^(?P<core>.+?)\s+(?P<d>{ADMIN_WORDS}|{REGION_WO
 DESIGNATOR_BEFORE = re.compile(
     rf"^(?:the\s+)?(?P<d>{ADMIN_WORDS}|{REGION_WORDS}|{TOWN_WORDS})\s+of\s+(?:the\s+)?(?P<core>.+)$", re.I
 )
+
+
+ABBREVIATION = re.compile(r"[A-Z]{2,3}|ISIS|ISIL|AQAP|AQIM|JNIM|ISWAP|ISKP|ISGS|AMISOM|FARDC|MONUSCO|UNAMID|UNMISS|MINUSMA")
+DISTRICT_WORD = re.compile(r"\b(?:district|sub-?district|county|nahiya|nahiyah|mantiqa)\b", re.I)
 
 
 def split_designator(name: str) -> tuple[str, str | None]:
@@ -72,9 +90,34 @@ class Entry:
     precision: str
     parent: str
     curated: bool
+    source: str = ""
 
 
 PRECISION = {"town": GeoPrecision.TOWN, "region": GeoPrecision.REGION, "admin1": GeoPrecision.PROVINCE}
+UNIT_KINDS = ("admin2", "admin3")
+
+
+def read_table(path: Path, data: bytes | None = None) -> Iterator[list[str]]:
+    """Rows of a gazetteer table (gzip TSV, header ``COLUMNS``), streamed; a missing, truncated or malformed
+    file is an ``AssetError`` naming it and the reason."""
+    try:
+        raw: BinaryIO = path.open("rb") if data is None else io.BytesIO(data)
+    except FileNotFoundError:
+        raise AssetError("gazetteer file missing (reinstall warlog, or rebuild: python tools/build_gazetteer.py)",
+                         str(path)) from None
+    n = 1
+    try:
+        with raw, gzip.GzipFile(fileobj=raw) as gz, io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
+            header = fh.readline().rstrip("\n")
+            if tuple(header.split("\t")) != COLUMNS:
+                raise AssetError(f"not a gazetteer table: header {header[:80]!r}", str(path))
+            for n, line in enumerate(fh, 2):  # noqa: B007  (n names the line in errors)
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) != len(COLUMNS):
+                    raise AssetError(f"line {n}: {len(parts)} columns, expected {len(COLUMNS)}", str(path))
+                yield parts
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise AssetError(f"gazetteer file corrupt near line {n} ({type(exc).__name__}: {exc})", str(path)) from None
 
 
 class Gazetteer:
@@ -94,34 +137,123 @@ class Gazetteer:
         self.learned: dict[str, int] = {}
         self._fuzzy_memo: dict[tuple[str, str], list[int]] = {}
         self.by_cc: dict[str, list[int]] = defaultdict(list)
-        with gzip.open(asset_path("gazetteer.tsv.gz"), "rt", encoding="utf-8") as fh:
-            next(fh)
-            for line in fh:
-                (gid, name, alts, lat, lon, cc, admin1, admin2, pop, kind, precision, parent, source, fkeys, nkeys) = (
-                    line.rstrip("\n").split("\t")
-                )
-                if kind == "country":
-                    self.country_by_name[fold(name)] = cc
-                    self.country_name[cc] = name
-                    self.country_gid[cc] = gid
-                    if lat and lon:
-                        self.country_point[cc] = (float(lat), float(lon))
-                    continue
-                i = len(self.entries)
-                self.entries.append(
-                    Entry(gid, name, float(lat) if lat else None, float(lon) if lon else None, cc, admin1, admin2,
-                          int(pop or 0), kind, precision, parent, source == "hand_entered")
-                )
-                self.exact[fold(name)].append(i)
-                for k in fkeys.split("|") if fkeys else ():
-                    self.alt[k].append(i)
-                keys = tuple(nkeys.split("|")) if nkeys else ()
-                for k in keys:
-                    self.norm[k].append(i)
-                self.entry_nkeys.append(keys)
-                self.by_cc[cc].append(i)
+        self.loaded_shards: set[str] = set()
+        self.shard_keys: dict[str, tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[int]]]] = {}
+        self.pending_aliases: dict[str, str] = {}
+        self._units_memo: dict[tuple[frozenset[str], str], frozenset[str]] = {}
+        self._admin1_memo: dict[str, frozenset[str]] = {}
+        self._gid_index: dict[str, int] | None = None
+        self._skeletons: dict[str, dict[str, list[int]]] = {}
+        self._manifest: dict[str, dict[str, object]] | None = None
+        path = asset_path("gazetteer.tsv.gz")
+        for n, parts in enumerate(read_table(path), 2):
+            try:
+                self._add(parts)
+            except ValueError as exc:
+                raise AssetError(f"line {n}: {exc}", str(path)) from None
+        self.n_core = len(self.entries)
         for alias, cc in COUNTRY_ALIASES.items():
             self.country_by_name[alias] = cc
+
+    def _add(self, parts: list[str], shard: str | None = None) -> None:
+        """One table row into the index. A shard's names go into that country's own key dicts, consulted only
+        when a document's focus country is that country: what a name resolves to never depends on which shards
+        earlier documents happened to load."""
+        (gid, name, _alts, lat, lon, cc, admin1, admin2, pop, kind, precision, parent, source, fkeys, nkeys) = parts
+        if kind == "country":
+            self.country_by_name[fold(name)] = cc
+            self.country_name[cc] = name
+            self.country_gid[cc] = gid
+            if lat and lon:
+                self.country_point[cc] = (float(lat), float(lon))
+            return
+        if shard is None:
+            exact, alt, norm = self.exact, self.alt, self.norm
+        else:
+            exact, alt, norm = self.shard_keys.setdefault(shard, (defaultdict(list), defaultdict(list), defaultdict(list)))
+        if kind == "alias":  # extra names (Arabic script, variants) of a place the core table holds
+            if self._gid_index is None:
+                self._gid_index = {e.gid: i for i, e in enumerate(self.entries)}
+            j = self._gid_index.get(gid)
+            if j is None:
+                return
+            for k in fkeys.split("|") if fkeys else ():
+                alt[k].append(j)
+            extra = tuple(k for k in (nkeys.split("|") if nkeys else ()) if k not in self.entry_nkeys[j])
+            for k in extra:
+                norm[k].append(j)
+            self.entry_nkeys[j] = self.entry_nkeys[j] + extra
+            return
+        i = len(self.entries)
+        self.entries.append(
+            Entry(gid, name, float(lat) if lat else None, float(lon) if lon else None, cc, admin1, admin2,
+                  int(pop or 0), kind, precision, parent, source == "hand_entered", source)
+        )
+        if self._gid_index is not None:
+            self._gid_index[gid] = i
+        exact[fold(name)].append(i)
+        for k in fkeys.split("|") if fkeys else ():
+            alt[k].append(i)
+        keys = tuple(nkeys.split("|")) if nkeys else ()
+        for k in keys:
+            norm[k].append(i)
+        self.entry_nkeys.append(keys)
+        self.by_cc[cc].append(i)
+
+    def manifest(self) -> dict[str, dict[str, object]]:
+        """The shard manifest (country -> file, rows, sha256); empty when no shards ship."""
+        if self._manifest is None:
+            path = asset_path(SHARD_DIR) / "manifest.json"
+            if not path.is_file():
+                self._manifest = {}
+            else:
+                try:
+                    self._manifest = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError) as exc:
+                    raise AssetError(f"shard manifest unreadable ({exc})", str(path)) from None
+        return self._manifest
+
+    def ensure_country(self, cc: str | None) -> bool:
+        """Load country ``cc``'s shard (villages, districts, small towns) on first use: checksum checked, rows
+        appended to the in-memory index, the country's fuzzy and skeleton indexes rebuilt when next needed.
+        Returns whether a shard was loaded now."""
+        if not cc or cc in self.loaded_shards:
+            return False
+        self.loaded_shards.add(cc)
+        info = self.manifest().get(cc)
+        if info is None:
+            return False
+        path = asset_path(SHARD_DIR) / str(info["file"])
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise AssetError("gazetteer shard missing (listed in manifest.json)", str(path)) from None
+        if hashlib.sha256(data).hexdigest() != info.get("sha256"):
+            raise AssetError("gazetteer shard corrupt: checksum differs from manifest.json", str(path))
+        for n, parts in enumerate(read_table(path, data), 2):
+            try:
+                self._add(parts, cc)
+            except ValueError as exc:
+                raise AssetError(f"line {n}: {exc}", str(path)) from None
+        self._fuzzy_groups.pop(cc, None)
+        for key in [k for k in self._fuzzy if k[0] == cc]:
+            del self._fuzzy[key]
+        self._fuzzy_memo.clear()
+        self._skeletons.pop(cc, None)
+        self._buckets = None
+        if self.pending_aliases:
+            self._bind_pending()
+        return True
+
+    def _skeleton_lookup(self, key: str, cc: str) -> list[int]:
+        idx = self._skeletons.get(cc)
+        if idx is None:
+            idx = defaultdict(list)
+            for i in self.by_cc.get(cc, ()):
+                for k in {skeleton(k) for k in self.entry_nkeys[i]}:
+                    idx[k].append(i)
+            self._skeletons[cc] = idx
+        return idx.get(skeleton(key), [])
 
     def country_of(self, text: str) -> str | None:
         """ISO code when ``text`` names a country (or a demonym such as 'Syrian')."""
@@ -139,19 +271,37 @@ class Gazetteer:
         )
 
     def candidates(self, name: str, focus_cc: str | None) -> list[tuple[int, MatchTier]]:
+        """Candidate entries of ``name`` and the tier each matched by. The focus country's shard (villages,
+        districts) is consulted, and loaded on first need, only when the core table has no place of that name in
+        the focus country: a name the core answers there never loads a shard, and the answer for a name never
+        depends on which shards are loaded."""
         key = fold(name)
         key_nothe = re.sub(r"^the ", "", key)
         seen: dict[int, MatchTier] = {}
-        for tier, index, k in (
-            (MatchTier.EXACT, self.exact, key_nothe),
-            (MatchTier.ALTERNATE, self.alt, key_nothe),
-            (MatchTier.NORMALISED, self.norm, normalise(key_nothe)),
-        ):
+        nkey = normalise(key_nothe)
+        tiers = (
+            (MatchTier.EXACT, self.exact, key_nothe, 0),
+            (MatchTier.ALTERNATE, self.alt, key_nothe, 1),
+            (MatchTier.NORMALISED, self.norm, nkey, 2),
+        )
+        for tier, index, k, _j in tiers:
             for i in index.get(k, ()):
                 seen.setdefault(i, tier)
-        if not seen and focus_cc and len(key_nothe) >= 5:
-            for i in self._fuzzy_lookup(normalise(key_nothe), focus_cc):
+        if focus_cc and not any(self.entries[i].cc == focus_cc for i in seen):
+            self.ensure_country(focus_cc)
+            sk = self.shard_keys.get(focus_cc)
+            if sk is not None:
+                for tier, _index, k, j in tiers:
+                    for i in sk[j].get(k, ()):
+                        seen.setdefault(i, tier)
+        prominent = any(self.entries[i].pop >= 50_000 or self.entries[i].kind == "admin1" for i in seen)
+        if focus_cc and len(key_nothe) >= 5 and not prominent and not any(self.entries[i].cc == focus_cc for i in seen):
+            # nothing of that spelling in the focus country: one edit, then the consonant skeleton, there only
+            for i in self._fuzzy_lookup(nkey, focus_cc):
                 seen.setdefault(i, MatchTier.FUZZY)
+            if not any(self.entries[i].cc == focus_cc for i in seen) and len(skeleton(nkey)) >= 4:
+                for i in self._skeleton_lookup(nkey, focus_cc):
+                    seen.setdefault(i, MatchTier.SKELETON)
         return list(seen.items())
 
     def _fuzzy_lookup(self, key: str, cc: str) -> list[int]:
@@ -218,11 +368,128 @@ class Gazetteer:
         groups = self._fuzzy_groups.get(cc)
         if groups is None:
             groups = {}
+            n_core = self.n_core
             for i in self.by_cc.get(cc, ()):
+                if i >= n_core:
+                    break  # shard villages are reached by key and skeleton, not one-edit (memory, and load order)
                 for k in self.entry_nkeys[i]:
                     groups.setdefault((k[:1], len(k)), []).append((k, i))
             self._fuzzy_groups[cc] = groups
         return groups
+
+    def rank(
+        self,
+        name: str,
+        focus_cc: str | None = None,
+        context_names: frozenset[str] = frozenset(),
+        anchors: tuple[tuple[float, float], ...] = (),
+    ) -> tuple[list[Candidate], str | None]:
+        """Every candidate place of ``name`` with its features and ranker score, best first, and the designator
+        read from the name ("admin1", "near", "town" or None)."""
+        cands = self.candidates(name, focus_cc)
+        designator: str | None = None
+        core, d = split_designator(name)
+        if d is not None and core != name:
+            core_cands = self.candidates(core, focus_cc)
+            if core_cands:
+                designator = d
+                # the full name may itself be a place ("Kandahar Province" as an alias): keep both
+                cands = list({i: t for i, t in [*core_cands, *cands]}.items())
+        if not cands:
+            return [], designator
+        only_admin = all(self.entries[i].kind == "admin1" for i, _t in cands)
+        # a bare name prefers the town over a unit named after it (Idlib city over Idlib governorate)
+        strong = (MatchTier.EXACT, MatchTier.ALTERNATE, MatchTier.NORMALISED)
+        namesakes = {
+            (self.entries[i].cc, fold(self.entries[i].admin1)) for i, t in cands
+            if self.entries[i].kind == "town" and t in strong
+            and (self.entries[i].pop >= 50_000 or fold(self.entries[i].admin1) == fold(core))
+        }
+        town_named = {self.entries[i].cc for i, t in cands if self.entries[i].kind == "town" and t in strong}
+        if only_admin and designator is None:
+            designator = "admin1"  # "Helmand" names no town: it is the province
+        ranker = geo_ranker()
+        text_units = self._text_units(context_names, focus_cc)
+        out: list[Candidate] = []
+        for i, tier in cands:
+            e = self.entries[i]
+            f: dict[str, float] = {f"tier_{tier.value}": 1.0}
+            lp = min(math.log10(e.pop + 1) / 7.0, 1.0)
+            f["log_pop_unit" if e.kind in ("admin1", *UNIT_KINDS) else "log_pop"] = lp
+            if focus_cc:
+                if e.cc == focus_cc:
+                    f["in_focus"] = 1.0
+                else:
+                    f["out_focus_exact" if tier == MatchTier.EXACT else "out_focus_other"] = 1.0
+            if e.curated:
+                f["curated"] = 1.0
+            if e.kind == "admin1":
+                if designator == "admin1":
+                    f["admin1_designated"] = 1.0
+                elif (e.cc, fold(e.admin1)) in namesakes:
+                    f["admin1_town_namesake"] = 1.0
+            elif e.kind in UNIT_KINDS:
+                # "Nad Ali district": ACLED codes a district at its centre town when there is one (near, precision
+                # 2), at the unit only where no town carries the name
+                if e.cc in town_named:
+                    f["district_town_namesake"] = 1.0
+                elif designator == "near" and DISTRICT_WORD.search(name):
+                    f["district_designated"] = 1.0
+                if designator == "admin1":
+                    f["town_admin1_designator"] = 1.0
+            elif designator == "admin1":
+                f["town_admin1_designator"] = 1.0
+            if e.source == "wof" and e.pop == 0:
+                f["village_no_pop"] = 1.0
+            if (e.parent and fold(e.parent) in context_names) or (e.admin1 and fold(e.admin1) in context_names) or (
+                e.admin1 and normalise(e.admin1) in text_units
+            ):
+                f["parent_in_text"] = 1.0
+            elif text_units and e.cc == focus_cc and e.kind != "admin1" and tier not in (MatchTier.EXACT, MatchTier.ALTERNATE):
+                # the text names the focus country's provinces, and a spelling-level match lies in another one
+                f["other_admin1_in_text"] = 1.0
+            if anchors and e.lat is not None and e.lon is not None:
+                near = min(distance_km(e.lat, e.lon, a, b) for a, b in anchors)
+                f["anchor_near"] = max(0.0, 1.0 - near / ANCHOR_KM)
+                if near > 1000:
+                    f["anchor_far"] = 1.0
+            out.append(Candidate(i, e, tier, f, ranker.score(f)))
+        out.sort(key=lambda c: (-c.score, c.index))
+        return out, designator
+
+    def _admin1_keys(self, cc: str) -> frozenset[str]:
+        """Normalised admin-1 names of a country ("kandahar", "idlib", "rifdimask")."""
+        keys = self._admin1_memo.get(cc)
+        if keys is None:
+            keys = frozenset(normalise(self.entries[i].admin1) for i in self.by_cc.get(cc, ())
+                             if self.entries[i].kind == "admin1" and self.entries[i].admin1)
+            self._admin1_memo[cc] = keys
+        return keys
+
+    def _text_units(self, context_names: frozenset[str], cc: str | None) -> frozenset[str]:
+        """Normalised admin-1 names of the focus country that the document names ("Idleb", "Rural Damascus",
+        "Deir ez Zor governorate"), read through the admin-1 entries' names and aliases."""
+        if not context_names or not cc:
+            return frozenset()
+        memo = self._units_memo.get((context_names, cc))
+        if memo is not None:
+            return memo
+        out: set[str] = set()
+        units = self._admin1_keys(cc)
+        for t in context_names:
+            core = fold(split_designator(t)[0])
+            if normalise(core) in units:
+                out.add(normalise(core))
+                continue
+            for i in (*self.exact.get(core, ()), *self.alt.get(core, ()), *self.norm.get(normalise(core), ())):
+                e = self.entries[i]
+                if e.kind == "admin1" and e.cc == cc and e.admin1:
+                    out.add(normalise(e.admin1))
+        res = frozenset(out)
+        if len(self._units_memo) > 10_000:
+            self._units_memo.clear()
+        self._units_memo[(context_names, cc)] = res
+        return res
 
     def resolve(
         self,
@@ -235,82 +502,59 @@ class Gazetteer:
             return self.country_place(self.country_by_name[fold(name)])
         if fold(name) in DEMONYMS:  # "Turkish", "Syrian": the country, as geoparsing gold codes them
             return self.country_place(DEMONYMS[fold(name)])
-        designator: str | None = None
+        if ABBREVIATION.fullmatch(name.strip()):
+            return None  # "IS", "HTS", "QSD", "YPG": group abbreviations, not places (countries were read above)
         if fold(name) in self.learned:
             e = self.entries[self.learned[fold(name)]]
             return _place(e, PRECISION.get(e.precision, GeoPrecision.TOWN), MatchTier.ALTERNATE, 1.0)
-        cands = self.candidates(name, focus_cc)
-        core, d = split_designator(name)
-        if d is not None and core != name:
-            core_cands = self.candidates(core, focus_cc)
-            if core_cands:
-                designator = d
-                # the full name may itself be a place ("Kandahar Province" as an alias): keep both
-                cands = list({i: t for i, t in [*core_cands, *cands]}.items())
-        if not cands:
+        ranked, designator = self.rank(name, focus_cc, context_names, anchors)
+        if not ranked:
             return None
-        tier_score = {MatchTier.EXACT: 1.0, MatchTier.ALTERNATE: 0.8, MatchTier.NORMALISED: 0.7, MatchTier.FUZZY: 0.5}
-        only_admin = all(self.entries[i].kind == "admin1" for i, _t in cands)
-        # a bare name prefers the town over an admin-1 unit named after it (Idlib city over Idlib governorate)
-        namesakes = {
-            (self.entries[i].cc, fold(self.entries[i].admin1)) for i, t in cands
-            if self.entries[i].kind == "town" and t in (MatchTier.EXACT, MatchTier.ALTERNATE, MatchTier.NORMALISED)
-            and (self.entries[i].pop >= 50_000 or fold(self.entries[i].admin1) == fold(split_designator(name)[0]))
-        }
-        if only_admin and designator is None:
-            designator = "admin1"  # "Helmand" names no town: it is the province
-        best: tuple[float, int, MatchTier] | None = None
-        for i, tier in cands:
-            e = self.entries[i]
-            s = tier_score[tier]
-            s += min(math.log10(e.pop + 1) / 7.0, 1.0) * (0.3 if e.kind == "admin1" else 0.6)
-            if focus_cc:
-                # outside the focus country only a name matched exactly stays in the running
-                s += 0.8 if e.cc == focus_cc else (-0.4 if tier == MatchTier.EXACT else -0.7)
-            if e.curated:
-                s += 0.3
-            if e.kind == "admin1":
-                s += 0.9 if designator == "admin1" else (-0.5 if (e.cc, fold(e.admin1)) in namesakes else 0.0)
-            elif designator == "admin1":
-                s -= 0.3
-            if (e.parent and fold(e.parent) in context_names) or (e.admin1 and fold(e.admin1) in context_names):
-                s += 0.4
-            if anchors and e.lat is not None and e.lon is not None:
-                near = min(distance_km(e.lat, e.lon, a, b) for a, b in anchors)
-                s += 0.5 * max(0.0, 1.0 - near / ANCHOR_KM) - (0.3 if near > 1000 else 0.0)
-            if best is None or s > best[0]:
-                best = (s, i, tier)
-        assert best is not None
-        score, i, tier = best
-        conf = max(0.0, min(1.0, score / 2.5))
-        if len(cands) == 1 and tier in (MatchTier.EXACT, MatchTier.ALTERNATE) and (not focus_cc or self.entries[i].cc == focus_cc):
+        best = ranked[0]
+        conf = geo_ranker().confidence(best.score)
+        if len(ranked) == 1 and best.tier in (MatchTier.EXACT, MatchTier.ALTERNATE) and (
+            not focus_cc or best.entry.cc == focus_cc
+        ):
             conf = max(conf, 0.5)  # the only place of that name (GeoNames lacks many populations)
-        if conf < ABSTAIN:
+        if conf < geo_ranker().abstain:
             return None
-        e = self.entries[i]
+        e = best.entry
         precision = PRECISION.get(e.precision, GeoPrecision.TOWN)
         if designator == "near" and precision == GeoPrecision.TOWN:
             precision = GeoPrecision.REGION
-        return _place(e, precision, tier, round(conf, 3))
+        return _place(e, precision, best.tier, round(conf, 3))
 
     def add_alias(self, alias: str, place_name: str) -> bool:
         """Teach the gazetteer that ``alias`` names the place called ``place_name`` (an analyst's location
-        correction); the best-known place of that name is taken. Returns False when no such place exists."""
-        ids = self.exact.get(fold(place_name)) or self.alt.get(fold(place_name)) or []
+        correction); the best-known place of that name is taken. A name found in no table loaded yet (a village
+        of a country shard) is kept pending and bound when a document of that country loads its shard.
+        Returns False when no loaded table has the place now."""
+        key = fold(alias)
+        target = fold(place_name)
+        ids = self.exact.get(target) or self.alt.get(target) or []
+        for ex, al, _n in ([] if ids else self.shard_keys.values()):
+            ids = ex.get(target) or al.get(target) or []
+            if ids:
+                break
         if not ids:
+            self.pending_aliases[key] = place_name
             return False
         best = max(ids, key=lambda i: (self.entries[i].curated, self.entries[i].pop))
-        key = fold(alias)
         if best not in self.alt[key]:
             self.alt[key].insert(0, best)
         self.learned[key] = best
+        self.pending_aliases.pop(key, None)
         return True
+
+    def _bind_pending(self) -> None:
+        for alias, target in list(self.pending_aliases.items()):
+            self.add_alias(alias, target)
 
     def country_at(self, lat: float, lon: float) -> str | None:
         """Country of the nearest gazetteer place to a point (within about 100 km), by 1-degree buckets."""
         if self._buckets is None:
             self._buckets = defaultdict(list)
-            for i, e in enumerate(self.entries):
+            for i, e in enumerate(self.entries[: self.n_core]):  # the core table: the same answer whatever is loaded
                 if e.lat is not None and e.lon is not None and e.kind == "town":
                     self._buckets[(int(math.floor(e.lat)), int(math.floor(e.lon)))].append(i)
         best: tuple[float, str] | None = None
@@ -338,6 +582,64 @@ class Gazetteer:
                 out.append(k)
         out.extend(fold(e.name) for e in self.entries if e.curated)
         return sorted(set(out))
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One candidate place of a toponym: the entry, how its name matched, the ranker's features and score."""
+
+    index: int
+    entry: Entry
+    tier: MatchTier
+    features: dict[str, float]
+    score: float
+
+
+# the hand-set weights the learned ranker started from (and the fallback when no weights file ships)
+HAND_WEIGHTS: dict[str, float] = {
+    "tier_exact": 1.0, "tier_alternate": 0.8, "tier_normalised": 0.7, "tier_fuzzy": 0.5, "tier_skeleton": 0.35,
+    "log_pop": 0.6, "log_pop_unit": 0.3, "in_focus": 0.8, "out_focus_exact": -0.4, "out_focus_other": -0.7,
+    "curated": 0.3, "admin1_designated": 0.9, "admin1_town_namesake": -0.5, "district_designated": 0.6,
+    "district_town_namesake": -0.5, "town_admin1_designator": -0.3, "village_no_pop": 0.0, "parent_in_text": 0.4,
+    "anchor_near": 0.5, "anchor_far": -0.3, "other_admin1_in_text": -0.6,
+}
+FEATURES = tuple(HAND_WEIGHTS)
+
+
+@dataclass(slots=True)
+class Ranker:
+    """A linear candidate ranker: score = sum of weight x feature; confidence = logistic(a * score + b)."""
+
+    weights: dict[str, float]
+    a: float = 2.5
+    b: float = -2.5
+    abstain: float = ABSTAIN
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def score(self, f: dict[str, float]) -> float:
+        w = self.weights
+        return sum(w.get(k, 0.0) * v for k, v in f.items())
+
+    def confidence(self, score: float) -> float:
+        return 1.0 / (1.0 + math.exp(-(self.a * score + self.b)))
+
+
+RANKER_FILE = "geo_ranker.json"
+
+
+@lru_cache(maxsize=1)
+def geo_ranker() -> Ranker:
+    """The shipped learned ranker (``assets/geo_ranker.json``, built by tools/train_geo_ranker.py); the hand
+    weights when none ships. A file that is there but unreadable is an error naming it."""
+    path = asset_path(RANKER_FILE)
+    if not path.is_file():
+        return Ranker(dict(HAND_WEIGHTS), a=1.0 / 0.625, b=-2.0, meta={"source": "hand weights"})
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        weights = {k: float(d["weights"][k]) for k in d["weights"]}
+        return Ranker(weights, float(d["a"]), float(d["b"]), float(d["abstain"]), d.get("meta", {}))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise AssetError(f"ranker weights unreadable ({type(exc).__name__}: {exc})", str(path)) from None
 
 
 def _place(e: Entry, precision: GeoPrecision, tier: MatchTier, confidence: float) -> Place:

@@ -10,7 +10,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from warlog.clean.pubdate import find_full_dates
-from warlog.data import DatePrecision, DateSource, Doc, GeoPrecision, Place, PubDateSource, Span
+from warlog.data import (
+    DatePrecision,
+    DateSource,
+    Doc,
+    GeoPrecision,
+    MatchTier,
+    Mention,
+    Place,
+    PubDateSource,
+    Span,
+)
+from warlog.extract.places import NOT_PLACES, PlaceCandidate, classify
 from warlog.pipeline.base import Stage
 from warlog.resolve import dates as dates_mod
 from warlog.resolve.geocode import COUNTRY_ALIASES, DEMONYMS, gazetteer
@@ -125,6 +136,90 @@ def _latest_full_date(text: str) -> dt.date | None:
     return max(found) if found else None
 
 
+# names after these words are places in event sentences ("shelled the village of Kansafrah", "in Mashalaay");
+# a bare "of" is left out ("the brother of Ahmad")
+FOCUS_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|around|into|across|hit|struck|shelled|pounded|targeted|bombed|stormed|entered|"
+    r"besieged|attacked|captured|recaptured|seized|raided|overran|control of|took over|(?:village|town|city|area|"
+    r"outskirts|countryside|district|vicinity|suburb|neighbou?rhood|camp|farms?) of|villages? of)\s+(?:the\s+)?"
+    r"((?:al-|el-|ad-|ar-|as-|ash-|at-|az-|an-)?[A-Z][\w’'‘`-]+(?:\s+(?:al-|el-|ad-|ar-|as-|ash-|at-|az-|an-|al |el )?"
+    r"[A-Z][\w’'‘`-]+){0,2})"
+)
+UNIT_CUE_BEFORE = re.compile(r"\b(?:village|town|city|camp|hamlet)s? of\s+(?:the\s+)?$", re.I)
+UNIT_CUE_AFTER = re.compile(r"^\s+(?:village|town|city|camp|hamlet)\b", re.I)
+STRONG_TIERS = (MatchTier.EXACT, MatchTier.ALTERNATE, MatchTier.NORMALISED)
+
+
+def focus_locatives(doc: Doc, m: Mention, cc: str | None) -> list[tuple[Span, str, str]]:
+    """Toponyms the extractor did not take (no NER entity, not in the core gazetteer) that name a village or
+    district of the document's focus country after a locative word: the shards are consulted only here, where
+    the focus country is known, and only that country's places count (exact, alternate or transliteration key)."""
+    if cc is None:
+        return []
+    gaz = gazetteer()
+    text = m.sentence.text(doc.clean_text)
+    off = m.sentence.start
+    taken = [(s.start - off, s.end - off) for s, _t, _r in m.place_candidates]
+    for a in (m.actor1, m.actor2, *m.other_actors):
+        if a is not None and a.span is not None:
+            taken.append((a.span.start - off, a.span.end - off))
+    out: list[tuple[Span, str, str]] = []
+    prev: PlaceCandidate | None = None
+    # an entity span cut inside a name ("Al" of "Al Bab city") may give way to the whole name
+    partial = {(s.start - off, s.end - off) for s, t, _r in m.place_candidates if len(t) <= 3}
+    for mt in FOCUS_LOCATIVE.finditer(text):
+        words = mt.group(1).split()
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            s, e = mt.start(1), mt.start(1) + len(name)
+            if name.lower() in NOT_PLACES:
+                continue
+            inside = [(s2, e2) for s2, e2 in taken if s < e2 and s2 < e]
+            if any(not (s <= s2 and e2 <= e and (s2, e2) in partial) for s2, e2 in inside):
+                continue
+            if gaz.country_of(name) or len(name) < 4:
+                continue
+            cands = gaz.candidates(name, cc)
+            hits = [(i, t) for i, t in cands if t in STRONG_TIERS]
+            named = n == len(words) and (UNIT_CUE_BEFORE.search(text[: mt.start(1)]) or UNIT_CUE_AFTER.match(text[e:]))
+            if not cands and named:
+                # "the village of Tayyib al-Fal", "Marwiya village": a place the gazetteer lacks, kept so the
+                # event can still be coded (at its country, the name kept and flagged) when nothing else places it
+                out.append((Span(off + s, off + e), name, "event"))
+                taken.append((s, e))
+                break
+            if not hits or not all(gaz.entries[i].cc == cc for i, _t in hits):
+                continue  # a name known elsewhere is left to the extractor's own reading
+            role, why = classify(text, s, e, prev)
+            prev = PlaceCandidate(s, e, name, role, why)
+            if role != "excluded":
+                out.append((Span(off + s, off + e), name, role))
+                taken.append((s, e))
+                if inside:
+                    m.place_candidates = [c for c in m.place_candidates if (c[0].start - off, c[0].end - off) not in inside]
+            break
+    return out
+
+
+PARENT_GAP = re.compile(r"\s*(?:district|sub-?district|village|town|city|area|camp|region)?\s*,\s*(?:in\s+)?$", re.I)
+
+
+def _is_parent_slot(text: str, prev_end: int, span: Span, name: str, cc: str | None) -> bool:
+    """``name`` follows another toponym after a comma ("in Khakrez district, Kandahar", "Jasim, Daraa") and
+    names an admin-1 unit of the focus country: it is that unit, the place's parent, not its namesake town."""
+    if cc is None or span.start - prev_end > 30 or not PARENT_GAP.fullmatch(text[prev_end : span.start]):
+        return False
+    return bool(gazetteer()._text_units(frozenset({fold(name)}), cc))
+
+
+def fallback_place(cc: str, text: str) -> Place:
+    """The stand-in for a toponym the gazetteer lacks: the country (geo_precision 3) with the name kept."""
+    c = gazetteer().country_place(cc)
+    return dataclasses.replace(
+        c, kind="fallback:country", tier=MatchTier.FALLBACK, confidence=0.2, fallback="country", unresolved_name=text,
+    )
+
+
 class ResolveStage(Stage):
     name = "resolve"
     requires = frozenset({"mentions", "pub_date"})
@@ -134,25 +229,46 @@ class ResolveStage(Stage):
         gaz = gazetteer()
         cc = focus_country(doc)
         doc.meta["focus_country"] = cc
+        for m in doc.mentions:
+            extra = focus_locatives(doc, m, cc)
+            if extra:
+                m.place_candidates = sorted([*m.place_candidates, *extra], key=lambda c: c[0].start)
+                self.stats.counters["place_focus_locative"] += len(extra)
         names = _toponyms(doc)
         context = place_context(names, doc.clean_text)
         anchor_t = anchor_points(names, cc, context)
+        unresolved: list[tuple[Mention, Span, str]] = []
         for m in doc.mentions:
             m.places = []
+            prev_end: int | None = None
             for span, text, role in m.place_candidates:
                 if role == "excluded":
                     continue
-                place = gaz.resolve(_with_designator(doc.clean_text, span, text), cc, context, anchor_t)
+                query = _with_designator(doc.clean_text, span, text)
+                if prev_end is not None and query == text and _is_parent_slot(doc.clean_text, prev_end, span, text, cc):
+                    query = f"{text} province"  # "Khakrez district, Kandahar": the province the place lies in
+                    self.stats.counters["geo_parent_province"] += 1
+                prev_end = span.end
+                place = gaz.resolve(query, cc, context, anchor_t)
                 if place is None:
                     place = _head_toponym(text, cc, context, anchor_t)  # "Daraa al-Balad" -> near Daraa
                 if place is None:
                     self.stats.counters["geo_abstain"] += 1
+                    unresolved.append((m, span, text))
                     continue
                 if role == "reference" and place.kind != "country":
                     place = dataclasses.replace(place, precision=max(place.precision, GeoPrecision.REGION))
                     place.kind = "near:" + place.kind
                 m.places.append((span, place))
                 self.stats.counters["geo_resolved"] += 1
+        # nothing in the document could be placed: an event is still coded, at its country, with the toponym kept
+        # and flagged (ACLED codes an unknown place to the smallest unit it can, here the country)
+        if cc and unresolved and not any(
+            p.kind not in ("country", "continent") for m in doc.mentions for _s, p in m.places
+        ):
+            for m, span, text in unresolved:
+                m.places.append((span, fallback_place(cc, text)))
+                self.stats.counters["geo_fallback_country"] += 1
         # publication window when no date was found
         anchor_name = None
         if doc.pub_date is None:

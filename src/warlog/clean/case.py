@@ -1,0 +1,249 @@
+"""Case restoration for lower-cased and ALL-CAPS scrapes, before the NER and the lexicons see the text.
+
+The NER, the actor lexicon (capitalised aliases match case-sensitively) and the sentence splitter (a new
+sentence starts with a capital) expect well-cased text. A scraped archive that lower-cased every article, or
+a wire feed in capitals, would lose most of its events. ``restore_case`` finds such segments and rewrites
+their case only, so the text keeps its length and every offset (the offset map to the source stays exact;
+the source's characters differ from the cleaned ones in case only, inside the restored segments):
+
+- a *document* whose letters are almost all lower case (under 1% capitals) has every line without a capital
+  restored (a header line written normally, "This story is from March 10, 2002", is left alone);
+- an ALL-CAPS *line* (12+ letters, over 80% capitals) in any document is restored.
+
+Restoring a segment (a truecaser): each word takes its usual written form from ``assets/truecase.tsv.gz``
+(built by ``tools/build_truecase.py`` from counts of case forms in ACLED training notes and news texts; a
+capitalised form must hold three quarters of the word's occurrences), multi-word actor names take the actor
+lexicon's spelling ("free syrian army" -> "Free Syrian Army"), a word the counts never saw takes the
+gazetteer's spelling when it is a place or country name (a word the counts saw written lower-case never
+does: no new places from common words), sentence starts and "I" are capitalised, "may"/"march" are months
+only next to a number or after "in"/"since"/"last"..., and "us" is the country only after "the" or before
+a word like "forces" or "-led". Words the counts saw upper-case stay upper-case in an ALL-CAPS line ("ISIS",
+"SDF"); everything else becomes lower-case.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from warlog.assets import asset_path, load_json
+from warlog.errors import WarlogError
+
+TABLE = "truecase.tsv.gz"
+CASED_SHARE = 0.75  # a capitalised form must hold this share of a word's occurrences
+LOWER_DOC = 0.01  # a document with fewer capitals than this share of its letters is lower-cased
+UPPER_LINE = 0.8
+WORD = re.compile(r"[^\W\d_]+")
+SENT_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|\n)[\"'“‘(\[]*(?=[^\W\d_])")
+MONTH_VERBS = {"may", "march"}
+MONTH_CUES = {"in", "since", "until", "till", "early", "late", "mid", "last", "next", "this", "during", "of", "by",
+              "from", "between", "before", "after", "end"}
+US_BEFORE = {"forces", "troops", "military", "army", "officials", "official", "president", "government", "state",
+             "embassy", "envoy", "coalition", "air", "special", "ally", "allies", "administration", "secretary",
+             "navy", "soldiers", "soldier", "drone", "drones", "strike", "strikes", "airstrike", "airstrikes",
+             "aircraft", "warplanes", "jets", "citizens", "citizen", "policy", "department", "sanctions", "officer",
+             "officers", "commander", "commanders", "defence", "defense", "marines", "senator", "congress",
+             "withdrawal", "support", "backing", "and", "led", "backed", "intelligence", "diplomats", "envoys",
+             "central", "treasury", "national", "spokesman", "spokeswoman", "base", "bases", "personnel"}
+
+
+class CaseTableError(WarlogError):
+    """The shipped truecasing table is missing or corrupt."""
+
+    code = "W110"
+
+
+@dataclass(slots=True)
+class CaseInfo:
+    """What ``restore_case`` did to one text (recorded in ``Doc.meta['case']`` and the stage counters)."""
+
+    style: str = "mixed"  # mixed | lower | upper (the document as a whole)
+    lines_lower: int = 0
+    lines_upper: int = 0
+    words_changed: int = 0
+    segments: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, "lower"|"upper")
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    forms: dict[str, str]  # lower -> usual written form (cased forms only above CASED_SHARE)
+    seen: frozenset[str]  # every word the counts saw (lower keys)
+    phrases: re.Pattern[str] | None  # lower-cased multi-word actor aliases
+    phrase_form: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    path = asset_path(TABLE)
+    forms: dict[str, str] = {}
+    seen: set[str] = set()
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) != 4 or parts[0] != parts[1].lower() or not parts[2].isdigit() or not parts[3].isdigit():
+                    raise CaseTableError(f"line {n} is not 'lower<TAB>form<TAB>n_form<TAB>n_total'", str(path))
+                low, form, nf, nt = parts[0], parts[1], int(parts[2]), int(parts[3])
+                seen.add(low)
+                if form != low and nt and nf / nt >= CASED_SHARE:
+                    forms[low] = form
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise CaseTableError(f"cannot read the truecasing table ({exc})", str(path)) from exc
+    if not seen:
+        raise CaseTableError("the truecasing table is empty", str(path))
+    phrase_form: dict[str, str] = {}
+    for name in _phrase_names():
+        if " " in name and any(c.isupper() for c in name):
+            phrase_form.setdefault(name.lower(), name)
+    alts = "|".join(re.escape(p) for p in sorted(phrase_form, key=len, reverse=True))
+    phrases = re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])") if alts else None
+    return _Tables(forms, frozenset(seen), phrases, phrase_form)
+
+
+def _phrase_names() -> list[str]:
+    """Multi-word names with a fixed spelling: actor aliases, the claim sources and outlets, curated regions."""
+    from warlog.extract.claims import KNOWN_SOURCES, OUTLETS
+    from warlog.resolve.geocode import gazetteer
+
+    names = [alias for actor in load_json("actor_lexicon.json")["actors"] for alias in actor["aliases"]]
+    for alt in (KNOWN_SOURCES + "|" + OUTLETS).split("|"):
+        alt = re.sub(r"^\(\?:(?:the|a|local) \)\?", "", alt)
+        alt = re.sub(r"\(\?:[^)]*\)\??$", "", alt).strip()
+        if alt and not re.search(r"[\\()\[\]?|*+]", alt):
+            names.append(alt)
+    names.extend(gazetteer().region_names())
+    return names
+
+
+def _letters_share_upper(s: str) -> tuple[int, int]:
+    n = up = 0
+    for c in s:
+        if c.isalpha():
+            n += 1
+            up += c.isupper()
+    return n, up
+
+
+@lru_cache(maxsize=65536)
+def _gazetteer_form(low: str) -> str | None:
+    """The gazetteer's spelling of a one-word place or country name the case counts never saw."""
+    if len(low) < 4:
+        return None
+    from warlog.resolve.geocode import gazetteer
+    from warlog.resolve.keys import fold
+
+    gaz = gazetteer()
+    key = fold(low)
+    cc = gaz.country_by_name.get(key)
+    if cc:
+        name = gaz.country_name.get(cc, "")
+        return name if name.lower() == low else low.capitalize()
+    for i in gaz.exact.get(key, ())[:5]:
+        name = gaz.entries[i].name
+        if name.lower() == low:
+            return name
+    return None
+
+
+def seen_word(low: str) -> bool:
+    """Whether the case counts saw ``low`` (lower-cased) as a word, or the gazetteer names it."""
+    return low in _tables().seen or _gazetteer_form(low) is not None
+
+
+def proper_name(low: str) -> bool:
+    """Whether ``low`` (lower-cased) is usually written capitalised: a name."""
+    t = _tables()
+    form = t.forms.get(low)
+    if form is not None:
+        return form[:1].isupper()
+    return low not in t.seen and _gazetteer_form(low) is not None
+
+
+def _same_length_case(src: str, form: str) -> str:
+    """``form`` when it is ``src`` up to case, character for character; else ``src`` unchanged."""
+    return form if len(form) == len(src) and form.lower() == src.lower() else src
+
+
+def truecase(segment: str) -> str:
+    """Restore the case of a lower-cased or ALL-CAPS segment; the result has the segment's length."""
+    t = _tables()
+    low = segment.lower()
+    if len(low) != len(segment):  # a character whose lower case is longer ("İ"): lower character by character
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in segment)
+    out = list(low)
+    words = list(WORD.finditer(low))
+    for k, m in enumerate(words):
+        w = m.group()
+        form = t.forms.get(w)
+        if form is None and w not in t.seen:
+            form = _gazetteer_form(w)
+        if w in MONTH_VERBS and form is not None:
+            prev = words[k - 1].group() if k else ""
+            between_prev = low[words[k - 1].end() : m.start()] if k else ""
+            nxt = low[m.end() : m.end() + 6]
+            near_number = bool(re.match(r"[\s,]*\d", nxt)) or bool(re.search(r"\d[\s,]*$", low[max(0, m.start() - 6) : m.start()]))
+            if not (near_number or (prev in MONTH_CUES and between_prev.strip() == "")):
+                form = None
+        elif w == "us":
+            prev = words[k - 1].group() if k else ""
+            nxt_word = words[k + 1].group() if k + 1 < len(words) else ""
+            glued = low[m.end() : m.end() + 1] in ("-", ".")
+            form = "US" if prev == "the" or nxt_word in US_BEFORE or glued else None
+        elif w == "i":
+            form = "I"
+        if form is not None:
+            out[m.start() : m.end()] = _same_length_case(w, form)
+    res = "".join(out)
+    if t.phrases is not None:
+        for m in t.phrases.finditer(low):
+            form = t.phrase_form[m.group()]
+            res = res[: m.start()] + _same_length_case(m.group(), form) + res[m.end() :]
+    chars = list(res)
+    for m in SENT_START.finditer(res):
+        i = m.end()
+        if i < len(chars):
+            chars[i] = chars[i].upper() if len(chars[i].upper()) == 1 else chars[i]
+    return "".join(chars)
+
+
+def restore_case(text: str) -> tuple[str, CaseInfo]:
+    """Find lower-cased documents and ALL-CAPS lines and restore their case (see the module docstring).
+    Returns the text (same length, identical when nothing needed restoring) and what was done."""
+    info = CaseInfo()
+    n, up = _letters_share_upper(text)
+    if n < 20:
+        return text, info
+    doc_lower = up < LOWER_DOC * n
+    if doc_lower:
+        info.style = "lower"
+    elif up > UPPER_LINE * n:
+        info.style = "upper"
+    pieces: list[str] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start = pos
+        pos += len(line)
+        ln, lup = _letters_share_upper(line)
+        kind = None
+        if doc_lower and lup == 0 and ln >= 3:
+            kind = "lower"
+        elif ln >= 12 and lup > UPPER_LINE * ln:
+            kind = "upper"
+        if kind is None:
+            pieces.append(line)
+            continue
+        fixed = truecase(line)
+        if len(fixed) != len(line):  # never shift offsets
+            pieces.append(line)
+            continue
+        info.words_changed += sum(1 for a, b in zip(WORD.findall(line), WORD.findall(fixed), strict=False) if a != b)
+        info.segments.append((start, pos, kind))
+        if kind == "lower":
+            info.lines_lower += 1
+        else:
+            info.lines_upper += 1
+        pieces.append(fixed)
+    out = "".join(pieces)
+    return out, info

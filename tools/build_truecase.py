@@ -1,0 +1,99 @@
+"""Build ``src/warlog/assets/truecase.tsv.gz``: the usual written case of words, for restoring the case of
+lower-cased or ALL-CAPS scrapes (``warlog.clean.case``).
+
+Counts case forms of every word that is not at the start of a sentence or line (where case says nothing) in
+well-cased text we may ship counts of:
+- ACLED coder notes of the training set (``../shared/train/acled_notes``; ACLED's terms allow derived counts,
+  the notes text itself is not shipped),
+- the geoparsing gold corpora's article texts (TR-News, GeoWebNews, LGL, GeoVirus),
+- the fakes_dev articles (2011-2015).
+Neither the Guardian sample (the metamorphic test corpus), the CASE 2021 test set nor the holdout is read.
+
+Output rows: ``lower<TAB>form<TAB>n_form<TAB>n_total`` for every word seen at least twice; ``form`` is the
+most frequent written form (``form == lower`` marks a common lower-case word, which the truecaser never
+capitalises from the gazetteer). Run: ``python tools/build_truecase.py [--shared ../shared]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+WORD = re.compile(r"[^\W\d_]+")
+INITIAL = re.compile(r"(?:^|[.!?:;\"“”‘(\[]|\s-|\s–|\s—)\s*$")
+OUT = Path(__file__).resolve().parents[1] / "src" / "warlog" / "assets" / "truecase.tsv.gz"
+
+
+def texts(shared: Path) -> Iterator[tuple[str, str]]:
+    csv.field_size_limit(sys.maxsize)
+    with gzip.open(shared / "train" / "acled_notes" / "acled_train.csv.gz", "rt", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            yield "acled_train_notes", row.get("notes") or ""
+    for xml in sorted((shared / "eval" / "geoparsing").glob("*.xml")):
+        root = ET.parse(xml).getroot()
+        for t in root.iter("text"):
+            yield f"geoparsing/{xml.name}", t.text or ""
+    with gzip.open(shared / "eval" / "fakes_dev" / "fakes_dev_2011_2015.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            yield "fakes_dev", str(rec.get("article_content") or "")
+
+
+def count(shared: Path) -> tuple[dict[str, Counter[str]], Counter[str]]:
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    per_source: Counter[str] = Counter()
+    for source, text in texts(shared):
+        per_source[source] += 1
+        for line in text.splitlines():
+            letters = [c for c in line if c.isalpha()]
+            if len(letters) > 20 and sum(c.isupper() for c in letters) > 0.5 * len(letters):
+                continue  # an ALL-CAPS line says nothing about case
+            for m in WORD.finditer(line):
+                if INITIAL.search(line[max(0, m.start() - 3) : m.start()]):
+                    continue
+                w = m.group()
+                forms[w.lower()][w] += 1
+    return forms, per_source
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
+    ap.add_argument("--min-count", type=int, default=2)
+    args = ap.parse_args()
+    forms, per_source = count(args.shared)
+    rows = []
+    for low, c in forms.items():
+        total = sum(c.values())
+        if total < args.min_count or len(low) < 2:
+            continue
+        form, n = c.most_common(1)[0]
+        if form != low and c[low] * 2 >= total:  # split decision: lower-case is the safe default
+            form, n = low, c[low]
+        rows.append((low, form, n, total))
+    rows.sort()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.GzipFile(OUT, "wb", mtime=0) as gz:
+        gz.write("".join(f"{a}\t{b}\t{n}\t{t}\n" for a, b, n, t in rows).encode("utf-8"))
+    meta = {
+        "built_by": "tools/build_truecase.py",
+        "sources": dict(per_source),
+        "rows": len(rows),
+        "rows_cased": sum(1 for a, b, _, _ in rows if a != b),
+        "min_count": args.min_count,
+        "note": "counts of written case forms only; no source text is shipped",
+    }
+    OUT.with_name("truecase.meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(meta, indent=1), f"{OUT.stat().st_size} bytes", sep="\n")
+
+
+if __name__ == "__main__":
+    main()

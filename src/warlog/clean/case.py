@@ -36,7 +36,13 @@ CASED_SHARE = 0.75  # a capitalised form must hold this share of a word's occurr
 LOWER_DOC = 0.01  # a document with fewer capitals than this share of its letters is lower-cased
 UPPER_LINE = 0.8
 WORD = re.compile(r"[^\W\d_]+")
-SENT_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|\n)[\"'“‘(\[]*(?=[^\W\d_])")
+SENT_START = re.compile(
+    r"(?:^|[.!?][\"'”’)\]]*\s+|\n|(?:\d{4}|\))\s*[-\u2013\u2014]\s*)[\"'“‘(\[]*(?=[^\W\d_])")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+DATELINE = re.compile(
+    rf"^\s*([^\W\d_][^\W\d_ .'-]*(?:[ '-][^\W\d_]+){{0,2}}),(?:\s+[^\W\d_ ]+(?: [^\W\d_]+)?,)?\s+"
+    rf"(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH}),?\s+\d{{4}}\s*(?:\([^)]{{1,20}}\)\s*)?[-\u2013\u2014]"
+)
 MONTH_VERBS = {"may", "march"}
 MONTH_CUES = {"in", "since", "until", "till", "early", "late", "mid", "last", "next", "this", "during", "of", "by",
               "from", "between", "before", "after", "end"}
@@ -128,8 +134,9 @@ def _letters_share_upper(s: str) -> tuple[int, int]:
 
 @lru_cache(maxsize=65536)
 def _gazetteer_form(low: str) -> str | None:
-    """The gazetteer's spelling of a one-word place or country name the case counts never saw."""
-    if len(low) < 4:
+    """The gazetteer's spelling of a one-word place or country name the case counts never saw (its primary
+    name when it differs in case only, else the word capitalised)."""
+    if len(low) < 3:
         return None
     from warlog.resolve.geocode import gazetteer
     from warlog.resolve.keys import fold
@@ -140,11 +147,40 @@ def _gazetteer_form(low: str) -> str | None:
     if cc:
         name = gaz.country_name.get(cc, "")
         return name if name.lower() == low else low.capitalize()
-    for i in gaz.exact.get(key, ())[:5]:
+    hits = gaz.exact.get(key, ()) or gaz.alt.get(key, ())
+    if not hits and len(key) >= 5:  # transliteration variants ("hodeidah" of Al Ḩudaydah)
+        from warlog.resolve.keys import normalise
+
+        hits = gaz.norm.get(normalise(key), ())
+    for i in hits[:5]:
         name = gaz.entries[i].name
         if name.lower() == low:
             return name
-    return None
+    return low.capitalize() if hits else None
+
+
+@lru_cache(maxsize=65536)
+def _gazetteer_phrase(low: str) -> str | None:
+    """The spelling of a multi-word gazetteer name ("lashkar gah" -> "Lashkar Gah") when it differs from the
+    lower-cased phrase in case only and one of its words is not a common lower-case word ("new town" never)."""
+    from warlog.resolve.geocode import gazetteer
+    from warlog.resolve.keys import fold
+
+    t = _tables()
+    words = low.split()
+    if all(w in t.seen and w not in t.forms for w in words):
+        return None
+    gaz = gazetteer()
+    key = fold(low)
+    hits = gaz.exact.get(key, ()) or gaz.alt.get(key, ())
+    for i in hits[:5]:
+        name = gaz.entries[i].name
+        if name.lower() == low:
+            return name
+    if not hits:
+        return None
+    # spelt otherwise in the gazetteer ("Lashkar Gāh"): names capitalised, short common particles not
+    return " ".join(w if (len(w) <= 3 and w in t.seen and w not in t.forms) else w.capitalize() for w in words)
 
 
 def seen_word(low: str) -> bool:
@@ -166,6 +202,16 @@ def _same_length_case(src: str, form: str) -> str:
     return form if len(form) == len(src) and form.lower() == src.lower() else src
 
 
+def _word_form(t: _Tables, w: str) -> str | None:
+    form = t.forms.get(w)
+    if form is None and w not in t.seen:
+        form = _gazetteer_form(w)
+        if form is None and len(w) > 4 and w.endswith("s"):  # "houthis": the plural of a name
+            stem = t.forms.get(w[:-1])
+            form = stem + "s" if stem and stem[:1].isupper() else None
+    return form
+
+
 def truecase(segment: str) -> str:
     """Restore the case of a lower-cased or ALL-CAPS segment; the result has the segment's length."""
     t = _tables()
@@ -176,31 +222,40 @@ def truecase(segment: str) -> str:
     words = list(WORD.finditer(low))
     for k, m in enumerate(words):
         w = m.group()
-        form = t.forms.get(w)
-        if form is None and w not in t.seen:
-            form = _gazetteer_form(w)
-        if w in MONTH_VERBS and form is not None:
-            prev = words[k - 1].group() if k else ""
+        prev = words[k - 1].group() if k else ""
+        if w in MONTH_VERBS:
             between_prev = low[words[k - 1].end() : m.start()] if k else ""
-            nxt = low[m.end() : m.end() + 6]
-            near_number = bool(re.match(r"[\s,]*\d", nxt)) or bool(re.search(r"\d[\s,]*$", low[max(0, m.start() - 6) : m.start()]))
-            if not (near_number or (prev in MONTH_CUES and between_prev.strip() == "")):
-                form = None
+            near_number = bool(re.match(r"[\s,]*\d", low[m.end() : m.end() + 6])) or bool(
+                re.search(r"\d[\s,]*$", low[max(0, m.start() - 6) : m.start()]))
+            form: str | None = w.capitalize() if near_number or (prev in MONTH_CUES and between_prev.strip() == "") else None
         elif w == "us":
-            prev = words[k - 1].group() if k else ""
             nxt_word = words[k + 1].group() if k + 1 < len(words) else ""
             glued = low[m.end() : m.end() + 1] in ("-", ".")
             form = "US" if prev == "the" or nxt_word in US_BEFORE or glued else None
         elif w == "i":
             form = "I"
+        else:
+            form = _word_form(t, w)
         if form is not None:
             out[m.start() : m.end()] = _same_length_case(w, form)
+    for n in (3, 2):  # multi-word gazetteer names
+        for k in range(len(words) - n + 1):
+            a, z = words[k].start(), words[k + n - 1].end()
+            phrase = low[a:z]
+            if not re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)+", phrase):
+                continue
+            form = _gazetteer_phrase(phrase)
+            if form is not None:
+                out[a:z] = _same_length_case(phrase, form)
     res = "".join(out)
     if t.phrases is not None:
         for m in t.phrases.finditer(low):
             form = t.phrase_form[m.group()]
             res = res[: m.start()] + _same_length_case(m.group(), form) + res[m.end() :]
     chars = list(res)
+    dl = DATELINE.match(low)
+    if dl:  # "maiduguri, nigeria, march 3, 2020 - ...": a dateline's place is written in capitals
+        chars[dl.start(1) : dl.end(1)] = list(_same_length_case(dl.group(1), dl.group(1).upper()))
     for m in SENT_START.finditer(res):
         i = m.end()
         if i < len(chars):

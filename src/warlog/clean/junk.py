@@ -51,7 +51,7 @@ DATE_HEADER = re.compile(
 )
 INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 RUN_ON = re.compile(r"(?<=[a-z0-9\)\]”\"'’])\.(?=[A-Z][a-z])")
-APOSTROPHES = ("'", "\u2019", "\u2018", "`", "\u02bc")
+APOSTROPHES = ("'", "\u2019", "\u2018", "`", "\u02bc", "\u20ac\u2122", "\u20ac\u02dc", "\u00e2\x80\x99")  # and as mojibake
 POSSESSIVE = re.compile(r"(?<![\w'’-])([^\W\d_]{3,})s(?![\w'’-])")
 SPACE_LIKE = str.maketrans({"\u00a0": " ", "\t": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ", "\r": " "})
 

@@ -7,13 +7,15 @@ well-cased text we may ship counts of:
   the notes text itself is not shipped),
 - the geoparsing gold corpora's article texts (TR-News, GeoWebNews, LGL, GeoVirus),
 - the fakes_dev articles (2011-2015).
-Neither the Guardian sample (the metamorphic test corpus), the CASE 2021 test set nor the holdout is read.
+Words common in English (wordfreq's Zipf frequency 3.5 and above) are marked common unless the counts saw
+them capitalised 20 times or more. Neither the Guardian sample (the metamorphic test corpus), the CASE 2021 test set nor the holdout is read.
 
 Output rows: ``lower<TAB>form<TAB>n_form<TAB>n_total`` for every word seen at least twice; ``form`` is the
 most frequent written form when it holds three quarters of the occurrences, else the lower-case form; when
 news prose wrote the word lower-case more than a quarter of the time (3+ occurrences), only the prose counts
 (ACLED notes capitalise words of actor and place names: "Coalition", "Rural", "Central") (``form == lower`` marks a common lower-case word, which the truecaser never
-capitalises from the gazetteer). Run: ``python tools/build_truecase.py [--shared ../shared]``.
+capitalises from the gazetteer). Run: ``pip install -e '.[tools]' && python tools/build_truecase.py
+[--shared ../shared]``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 
 WORD = re.compile(r"[^\W\d_]+")
 INITIAL = re.compile(r"(?:^|[.!?:;\"“”‘(\[]|\s-|\s–|\s—)\s*$")
+COMMON_ZIPF = 3.5
 OUT = Path(__file__).resolve().parents[1] / "src" / "warlog" / "assets" / "truecase.tsv.gz"
 
 
@@ -88,6 +91,22 @@ def main() -> None:
         if form != low and c[low] * 4 > sum(c.values()):  # split decision: lower-case is the safe default
             form, n = low, c[low]
         rows.append((low, form, n, sum(c.values())))
+    # common English words (wordfreq, Zipf >= 3.5): lower-case unless the counts saw them capitalised 20+ times
+    # ("dome" seen 3 times as "Iron Dome" stays a word; "sparks" never seen, a common word, not the Nevada city)
+    from wordfreq import top_n_list, zipf_frequency
+
+    have = {r[0]: i for i, r in enumerate(rows)}
+    n_common = 0
+    for w in top_n_list("en", 60000):
+        if not w.isalpha() or zipf_frequency(w, "en") < COMMON_ZIPF:
+            continue
+        i = have.get(w)
+        if i is None:
+            rows.append((w, w, 0, 0))
+            n_common += 1
+        elif rows[i][1] != w and rows[i][3] < 20:
+            rows[i] = (w, w, 0, rows[i][3])
+            n_common += 1
     rows.sort()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(OUT, "wb", mtime=0) as gz:
@@ -98,6 +117,8 @@ def main() -> None:
         "rows": len(rows),
         "rows_cased": sum(1 for a, b, _, _ in rows if a != b),
         "min_count": args.min_count,
+        "common_words_from_wordfreq": n_common,
+        "common_zipf": COMMON_ZIPF,
         "note": "counts of written case forms only; no source text is shipped",
     }
     OUT.with_name("truecase.meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")

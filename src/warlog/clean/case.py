@@ -76,6 +76,7 @@ class CaseInfo:
 class _Tables:
     forms: dict[str, str]  # lower -> usual written form (cased forms only above CASED_SHARE)
     seen: frozenset[str]  # every word the counts saw (lower keys)
+    common: frozenset[str]  # common lower-case words (20+ occurrences, or common in English per wordfreq)
     phrases: re.Pattern[str] | None  # lower-cased multi-word actor aliases
     phrase_form: dict[str, str]
 
@@ -85,6 +86,7 @@ def _tables() -> _Tables:
     path = asset_path(TABLE)
     forms: dict[str, str] = {}
     seen: set[str] = set()
+    common: set[str] = set()
     try:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
@@ -95,6 +97,8 @@ def _tables() -> _Tables:
                 seen.add(low)
                 if form != low and nt and nf / nt >= CASED_SHARE:
                     forms[low] = form
+                elif form == low and (nt >= 20 or nf == 0):
+                    common.add(low)
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise CaseTableError(f"cannot read the truecasing table ({exc})", str(path)) from exc
     if not seen:
@@ -105,7 +109,7 @@ def _tables() -> _Tables:
             phrase_form.setdefault(name.lower(), name)
     alts = "|".join(re.escape(p) for p in sorted(phrase_form, key=len, reverse=True))
     phrases = re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])") if alts else None
-    return _Tables(forms, frozenset(seen), phrases, phrase_form)
+    return _Tables(forms, frozenset(seen), frozenset(common), phrases, phrase_form)
 
 
 def _phrase_names() -> list[str]:
@@ -161,14 +165,15 @@ def _gazetteer_form(low: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _gazetteer_phrase(low: str) -> str | None:
-    """The spelling of a multi-word gazetteer name ("lashkar gah" -> "Lashkar Gah") when it differs from the
-    lower-cased phrase in case only and one of its words is not a common lower-case word ("new town" never)."""
+    """The spelling of a multi-word gazetteer name ("lashkar gah" -> "Lashkar Gah") unless it begins with a
+    common lower-case word ("east london" stays: the South African city; "new town" never) or is made of words
+    usually written lower-case."""
     from warlog.resolve.geocode import gazetteer
     from warlog.resolve.keys import fold
 
     t = _tables()
     words = low.split()
-    if all(w in t.seen and w not in t.forms for w in words):
+    if words[0] in t.common or all(w in t.seen and w not in t.forms for w in words):
         return None
     gaz = gazetteer()
     key = fold(low)

@@ -1,5 +1,9 @@
 """A fast rule-based sentence splitter (no model): full stops, question and exclamation marks, closing
-quotes, paragraph breaks; abbreviations ("U.S.", "Gen.", "Jan.") and initials do not end sentences."""
+quotes, paragraph breaks; abbreviations ("U.S.", "Gen.", "Jan.") and initials do not end sentences.
+
+Text whose punctuation a scraper stripped has no full stops: a stretch of over ``LONG`` characters without
+one is split before a capitalised function word that follows a lower-case word ("... killed two people The
+army said ..."): mid-sentence, "The", "He", "It", "But" are written lower-case."""
 
 from __future__ import annotations
 
@@ -12,6 +16,14 @@ ABBREV = {
     "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "etc",
     "approx", "est", "dept", "univ", "inc", "ltd", "co", "corp", "jr", "sr", "prof", "rev", "mt", "ft", "al",
 }
+LONG = 350
+_STARTERS = (
+    "The|He|She|It|They|We|There|This|That|These|Those|His|Her|Their|Its|In|On|At|After|Before|But|And|As|When|"
+    "While|Since|During|According|However|Meanwhile|Some|Many|Most|A|An|One|Two|Three|Several|Last|Earlier|Later|"
+    "Yet|Although|Though|If|Despite|Under|With|Without|Among|Both|Each|Other|Such|Now|Then|Still|Also|Asked|"
+    "Speaking|Residents|Activists|Officials|Witnesses"
+)
+_UNPUNCTUATED = re.compile(rf"(?<=[a-z0-9%])\s+(?=(?:{_STARTERS})\s+[\w\"“‘(])")
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 
 
@@ -33,6 +45,18 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
 
 
 def _add(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
+    if end - start > LONG and not re.search(r"[.!?]\s", text[start:end]):
+        cut = start
+        for m in _UNPUNCTUATED.finditer(text, start, end):
+            if m.start() - cut >= 40:  # never a sentence of a few words
+                _add_one(spans, text, cut, m.start(), offset)
+                cut = m.end()
+        _add_one(spans, text, cut, end, offset)
+        return
+    _add_one(spans, text, start, end, offset)
+
+
+def _add_one(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
     seg = text[start:end]
     lead = len(seg) - len(seg.lstrip())
     trail = len(seg) - len(seg.rstrip())

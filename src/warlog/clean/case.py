@@ -78,7 +78,10 @@ class _Tables:
     seen: frozenset[str]  # every word the counts saw (lower keys)
     common: frozenset[str]  # common lower-case words (20+ occurrences, or common in English per wordfreq)
     phrases: re.Pattern[str] | None  # lower-cased multi-word actor aliases
+    phrases_cs: re.Pattern[str] | None  # the same names as written
     phrase_form: dict[str, str]
+    aliases: dict[str, str]  # one-word actor aliases, lower-cased
+    totals: dict[str, int]  # occurrences counted per word
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +90,7 @@ def _tables() -> _Tables:
     forms: dict[str, str] = {}
     seen: set[str] = set()
     common: set[str] = set()
+    totals: dict[str, int] = {}
     try:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
@@ -95,6 +99,7 @@ def _tables() -> _Tables:
                     raise CaseTableError(f"line {n} is not 'lower<TAB>form<TAB>n_form<TAB>n_total'", str(path))
                 low, form, nf, nt = parts[0], parts[1], int(parts[2]), int(parts[3])
                 seen.add(low)
+                totals[low] = nt
                 if form != low and nt and nf / nt >= CASED_SHARE:
                     forms[low] = form
                 elif form == low and (nt >= 20 or nf == 0):
@@ -109,7 +114,10 @@ def _tables() -> _Tables:
             phrase_form.setdefault(name.lower(), name)
     alts = "|".join(re.escape(p) for p in sorted(phrase_form, key=len, reverse=True))
     phrases = re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])") if alts else None
-    return _Tables(forms, frozenset(seen), frozenset(common), phrases, phrase_form)
+    alts_cs = "|".join(re.escape(p) for p in sorted(phrase_form.values(), key=len, reverse=True))
+    phrases_cs = re.compile(rf"(?:{alts_cs})(?![\w-])") if alts_cs else None
+    aliases = {a.lower(): a for actor in load_json("actor_lexicon.json")["actors"] for a in actor["aliases"] if " " not in a}
+    return _Tables(forms, frozenset(seen), frozenset(common), phrases, phrases_cs, phrase_form, aliases, totals)
 
 
 def _phrase_names() -> list[str]:
@@ -186,6 +194,38 @@ def _gazetteer_phrase(low: str) -> str | None:
         return None
     # spelt otherwise in the gazetteer ("Lashkar Gāh"): names capitalised, short common particles not
     return " ".join(w if (len(w) <= 3 and w in t.seen and w not in t.forms) else w.capitalize() for w in words)
+
+
+def common_word(low: str) -> bool:
+    """Whether ``low`` is a common word usually written lower-case."""
+    t = _tables()
+    return low in t.common and low not in t.forms
+
+
+def begins_name(text: str, at: int) -> bool:
+    """Whether a multi-word name with a fixed spelling (actor alias, claim source, curated region) or a
+    gazetteer name of two or three words begins at ``text[at]``."""
+    t = _tables()
+    if t.phrases_cs is not None and t.phrases_cs.match(text, at):
+        return True
+    words = WORD.findall(text[at : at + 60])[:3]
+    return any(_gazetteer_phrase(" ".join(words[:n]).lower()) is not None for n in (3, 2) if len(words) >= n)
+
+
+def cased_form(low: str) -> str | None:
+    """The written form of a word usually capitalised ("kurds" -> "Kurds"), or of a one-word actor alias."""
+    t = _tables()
+    return t.forms.get(low) or t.aliases.get(low)
+
+
+def is_alias(low: str) -> bool:
+    """Whether ``low`` is a one-word actor alias ("hamas", "houthis")."""
+    return low in _tables().aliases
+
+
+def count(low: str) -> int:
+    """How often the case counts saw the word."""
+    return _tables().totals.get(low, 0)
 
 
 def seen_word(low: str) -> bool:

@@ -52,6 +52,7 @@ DATE_HEADER = re.compile(
 INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 RUN_ON = re.compile(r"(?<=[a-z0-9\)\]”\"'’])\.(?=[A-Z][a-z])")
 APOSTROPHES = ("'", "\u2019", "\u2018", "`", "\u02bc", "\u20ac\u2122", "\u20ac\u02dc", "\u00e2\x80\x99")  # and as mojibake
+IRREGULAR_POSSESSIVES = {"childrens", "womens", "mens", "peoples"}
 POSSESSIVE = re.compile(r"(?<![\w'’-])([^\W\d_]{3,})s(?![\w'’-])")
 SPACE_LIKE = str.maketrans({"\u00a0": " ", "\t": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ", "\r": " "})
 
@@ -207,13 +208,24 @@ def _apostrophes_stripped(source: str) -> bool:
 
 
 def possessive_sites(body: str) -> list[int]:
-    """Where an apostrophe was stripped from a possessive of a name: "Syrias" -> "Syria's" when "syria" is
-    written capitalised (case counts or gazetteer) and "syrias" is not a word of its own ("Hamas", "Kurds")."""
-    from warlog.clean.case import proper_name, seen_word
+    """Where an apostrophe was stripped from a possessive: "Syrias" -> "Syria's" when "Syria" is a name (case
+    counts or gazetteer) and "Syrias" is not a word or name of its own ("Hamas", "Kurds", "Houthis"; a
+    lower-case word such as "turkeys" only when written capitalised mid-text), and the possessives no plural
+    can be: "childrens", "womens", "countrys"."""
+    from warlog.clean.case import cased_form, count, is_alias, proper_name, seen_word
 
     out: list[int] = []
     for m in POSSESSIVE.finditer(body):
-        word = m.group(0)
-        if not seen_word(word.lower()) and proper_name(m.group(1).lower()):
+        word, stem = m.group(0), m.group(1)
+        low = word.lower()
+        if low in IRREGULAR_POSSESSIVES or re.search(r"[^aeiouy]ys$", low):
+            out.append(m.end() - 1)
+            continue
+        if not proper_name(stem.lower()):
+            continue
+        if is_alias(low) or (cased_form(low) is not None and count(low) * 10 >= count(stem.lower())):
+            continue  # a name of its own ("Kurds", "Hamas"), not a rare misspelt possessive ("Syrias")
+        if not seen_word(low) or (word[0].isupper() and m.start() > 0 and body[m.start() - 1] == " "
+                                  and not low.endswith(("ians", "ites", "ists", "ans"))):
             out.append(m.end() - 1)
     return out

@@ -57,11 +57,11 @@ def count(shared: Path) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]
     notes: dict[str, Counter[str]] = defaultdict(Counter)
     news: dict[str, Counter[str]] = defaultdict(Counter)
     per_source: Counter[str] = Counter()
+    maybe_possessive: dict[str, Counter[str]] = defaultdict(Counter)
     for source, text in texts(shared):
-        # a text of some length without an apostrophe may have had them stripped: its words ending in "s" whose
-        # stem it also has are not counted (its possessives would read as words of their own: "Syrias")
+        # a text of some length without an apostrophe may have had them stripped: its words ending in "s" count
+        # only when their stem is not a name (its possessives would read as words of their own: "Syrias")
         stripped = len(text) > 200 and not any(q in text for q in "'\u2019")
-        doc_words = set(WORD.findall(text)) if stripped else set()
         per_source[source] += 1
         forms = notes if source.startswith("acled") else news
         for line in text.splitlines():
@@ -72,9 +72,18 @@ def count(shared: Path) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]
                 if INITIAL.search(line[max(0, m.start() - 3) : m.start()]):
                     continue
                 w = m.group()
-                if stripped and w.endswith("s") and w[:-1] in doc_words:
+                if stripped and w.endswith("s"):
+                    maybe_possessive[w.lower()][w] += 1
                     continue
                 forms[w.lower()][w] += 1
+    from wordfreq import zipf_frequency
+
+    for low, c in maybe_possessive.items():  # "Syrias" (Syria's) is not a word; "Kurds", "weapons" are
+        stem = (notes.get(low[:-1], Counter()) + news.get(low[:-1], Counter())).most_common(1)
+        if stem and stem[0][0][:1].isupper() and zipf_frequency(low, "en") < 2.5:
+            continue
+        for w, n in c.items():
+            news[low][w] += n
     return notes, news, per_source
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from warlog.clean.mojibake import repair_line
@@ -63,12 +64,15 @@ class CleanResult:
     offset_map: list[tuple[int, int, int]]
     header_date: dt.date | None = None
     removed: Counter[str] = field(default_factory=Counter)
+    # characters rewritten by mojibake repair: (clean_start, length, source_start, source_length)
+    repairs: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 class _Builder:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.map: list[tuple[int, int, int]] = []
+        self.repairs: list[tuple[int, int, int, int]] = []
         self.length = 0
 
     def add_source(self, text: str, src_start: int) -> None:
@@ -137,7 +141,7 @@ def clean_text(source: str) -> CleanResult:
         line = raw_line.rstrip("\r\n")
         if not line.strip() or not INVISIBLE.sub("", line).strip():
             continue
-        lmap: list[int | None] | None = None
+        lmap: list[int | tuple[int, int]] | None = None
         repaired = repair_line(line)
         if repaired is not None:
             line, lmap, n_fixed = repaired
@@ -175,12 +179,13 @@ def clean_text(source: str) -> CleanResult:
         n_text_lines += 1
     text, omap = b.result()
     # trailing plugs glued to the last paragraph ("... lost. Read more like this in X's newsletter.")
-    return CleanResult(text=text, offset_map=omap, header_date=header_date, removed=removed)
+    return CleanResult(text=text, offset_map=omap, header_date=header_date, removed=removed, repairs=b.repairs)
 
 
-def _emit(b: _Builder, body: str, i0: int, i1: int, src_body: int, lmap: list[int | None] | None, off: int) -> None:
+def _emit(b: _Builder, body: str, i0: int, i1: int, src_body: int, lmap: list[int | tuple[int, int]] | None,
+          off: int) -> None:
     """Add ``body[i0:i1]``: a source slice, or (in a repaired line) its runs of source characters, with the
-    characters the repair rewrote added as inserted text."""
+    characters the repair rewrote added as inserted text and recorded as repairs of their source range."""
     if i1 <= i0:
         return
     if lmap is None:
@@ -191,9 +196,10 @@ def _emit(b: _Builder, body: str, i0: int, i1: int, src_body: int, lmap: list[in
     while i < i1:
         src = lmap[off + i]
         j = i + 1
-        if src is None:
-            while j < i1 and lmap[off + j] is None:
+        if isinstance(src, tuple):
+            while j < i1 and lmap[off + j] == src:
                 j += 1
+            b.repairs.append((b.length, j - i, line_start + src[0], src[1] - src[0]))
             b.add_inserted(body[i:j])
         else:
             while j < i1 and lmap[off + j] == src + (j - i):
@@ -212,7 +218,7 @@ def possessive_sites(body: str) -> list[int]:
     counts or gazetteer) and "Syrias" is not a word or name of its own ("Hamas", "Kurds", "Houthis"; a
     lower-case word such as "turkeys" only when written capitalised mid-text), and the possessives no plural
     can be: "childrens", "womens", "countrys"."""
-    from warlog.clean.case import cased_form, count, is_alias, proper_name, seen_word
+    from warlog.clean.case import cased_form, is_alias, proper_name, seen_word
 
     out: list[int] = []
     for m in POSSESSIVE.finditer(body):
@@ -223,9 +229,29 @@ def possessive_sites(body: str) -> list[int]:
             continue
         if not proper_name(stem.lower()):
             continue
-        if is_alias(low) or (cased_form(low) is not None and count(low) * 10 >= count(stem.lower())):
-            continue  # a name of its own ("Kurds", "Hamas"), not a rare misspelt possessive ("Syrias")
+        if is_alias(low) or cased_form(low) is not None:
+            continue  # a name of its own ("Kurds", "Hamas")
         if not seen_word(low) or (word[0].isupper() and m.start() > 0 and body[m.start() - 1] == " "
                                   and not low.endswith(("ians", "ites", "ists", "ans"))):
             out.append(m.end() - 1)
     return out
+
+
+def source_span(offset_map: Sequence[tuple[int, int, int]], start: int, end: int,
+                repairs: Sequence[tuple[int, int, int, int]] = ()) -> tuple[int, int]:
+    """The source span of the cleaned span ``[start, end)``: exact where its ends are mapped characters; an end
+    inside a repaired character takes the edge of the damaged characters it replaces ("café" points at
+    "cafÃ©"); an end inside an inserted separator takes the nearest mapped character inward."""
+    pieces = sorted([(c, n, s, n) for c, s, n in offset_map] + [(c, n, s, sn) for c, n, s, sn in repairs])
+    s_start = s_end = None
+    for c, n, s, sn in pieces:  # first piece ending after start
+        if c + n > start:
+            s_start = (s + (start - c) if sn == n else s) if c <= start else s
+            break
+    for c, n, s, sn in reversed(pieces):  # last piece beginning before end
+        if c < end:
+            s_end = (s + (end - c) if sn == n else s + sn) if end < c + n else s + sn
+            break
+    if s_start is None or s_end is None:
+        return (0, 0)
+    return s_start, max(s_start, s_end)

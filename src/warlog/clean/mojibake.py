@@ -53,13 +53,14 @@ def fix_token(token: str) -> str:
     return fixed
 
 
-def repair_line(line: str) -> tuple[str, list[int | None], int] | None:
-    """``(repaired line, source index in ``line`` of each repaired character or None, words repaired)``, or
-    None when the line has nothing to repair."""
+def repair_line(line: str) -> tuple[str, list[int | tuple[int, int]], int] | None:
+    """``(repaired line, map, words repaired)`` or None when the line has nothing to repair. ``map`` gives for
+    each character of the repaired line its index in ``line``, or for a character ftfy wrote the ``(start,
+    end)`` range of the damaged characters it replaces."""
     if line.isascii():
         return None
     parts: list[str] = []
-    cmap: list[int | None] = []
+    cmap: list[int | tuple[int, int]] = []
     pos = 0
     n_fixed = 0
     for m in TOKEN.finditer(line):
@@ -75,7 +76,7 @@ def repair_line(line: str) -> tuple[str, list[int | None], int] | None:
             if op == "equal":
                 cmap.extend(range(m.start() + a0, m.start() + a1))
             else:
-                cmap.extend([None] * (b1 - b0))
+                cmap.extend([(m.start() + a0, m.start() + a1)] * (b1 - b0))
         pos = m.end()
     if not n_fixed:
         return None

@@ -42,6 +42,8 @@ class CleanStage(Stage):
             self.stats.counters["case_lines_restored"] += case.lines_lower + case.lines_upper
         doc.clean_text = text
         doc.offset_map = res.offset_map
+        if res.repairs:  # mojibake repaired: (clean_start, length, source_start, source_length) of each repair
+            doc.meta["repairs"] = res.repairs
         doc.meta["text_base"] = "html_extracted" if art.is_html else "raw"
         for k, v in res.removed.items():
             self.stats.counters[k] += v

@@ -275,7 +275,7 @@ def truecase(segment: str) -> str:
             form: str | None = w.capitalize() if near_number or (prev in MONTH_CUES and between_prev.strip() == "") else None
         elif w == "us":
             nxt_word = words[k + 1].group() if k + 1 < len(words) else ""
-            glued = low[m.end() : m.end() + 1] in ("-", ".")
+            glued = low[m.end() : m.end() + 1] == "-"
             form = "US" if prev == "the" or nxt_word in US_BEFORE or glued else None
         elif w == "i":
             form = "I"
@@ -315,19 +315,21 @@ def restore_case(text: str) -> tuple[str, CaseInfo]:
     n, up = _letters_share_upper(text)
     if n < 20:
         return text, info
-    doc_lower = up < LOWER_DOC * n
+    lines = text.splitlines(keepends=True)
+    stats = [_letters_share_upper(line) for line in lines]
+    # lower-cased: almost no capitals, or four fifths of the letters in lines without one (a header line kept)
+    doc_lower = up < LOWER_DOC * n or sum(ln for ln, lup in stats if lup == 0) >= 0.8 * n
     if doc_lower:
         info.style = "lower"
     elif up > UPPER_LINE * n:
         info.style = "upper"
     pieces: list[str] = []
     pos = 0
-    for line in text.splitlines(keepends=True):
+    for line, (ln, lup) in zip(lines, stats, strict=True):
         start = pos
         pos += len(line)
-        ln, lup = _letters_share_upper(line)
         kind = None
-        if doc_lower and lup == 0 and ln >= 3:
+        if doc_lower and lup < LOWER_DOC * ln and ln >= 3:
             kind = "lower"
         elif ln >= 12 and lup > UPPER_LINE * ln:
             kind = "upper"
@@ -335,6 +337,8 @@ def restore_case(text: str) -> tuple[str, CaseInfo]:
             pieces.append(line)
             continue
         fixed = truecase(line)
+        if kind == "lower" and lup:  # capitals the scrape kept stay
+            fixed = "".join(c if c.isupper() else f for c, f in zip(line, fixed, strict=True))
         if len(fixed) != len(line):  # never shift offsets
             pieces.append(line)
             continue

@@ -6,8 +6,9 @@ a wire feed in capitals, would lose most of its events. ``restore_case`` finds s
 their case only, so the text keeps its length and every offset (the offset map to the source stays exact;
 the source's characters differ from the cleaned ones in case only, inside the restored segments):
 
-- a *document* whose letters are almost all lower case (under 1% capitals) has every line without a capital
-  restored (a header line written normally, "This story is from March 10, 2002", is left alone);
+- a *document* whose letters are almost all lower case (under 1% capitals, or four fifths of its letters in
+  lines without a capital) has every line with under 1% capitals restored (a header line written normally,
+  "This story is from March 10, 2002", is left alone; capitals a restored line had stay);
 - an ALL-CAPS *line* (12+ letters, over 80% capitals) in any document is restored.
 
 Restoring a segment (a truecaser): each word takes its usual written form from ``assets/truecase.tsv.gz``
@@ -135,13 +136,16 @@ def _phrase_names() -> list[str]:
     return names
 
 
+_UPPER = bytes(range(65, 91))
+_LOWER = bytes(range(97, 123))
+
+
 def _letters_share_upper(s: str) -> tuple[int, int]:
-    n = up = 0
-    for c in s:
-        if c.isalpha():
-            n += 1
-            up += c.isupper()
-    return n, up
+    """(ASCII letters, ASCII capitals) of ``s``: case restoration is for Latin-script text."""
+    raw = s.encode("ascii", "ignore")
+    up = len(raw) - len(raw.translate(None, _UPPER))
+    low = len(raw) - len(raw.translate(None, _LOWER))
+    return up + low, up
 
 
 @lru_cache(maxsize=65536)

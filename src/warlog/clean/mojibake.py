@@ -21,7 +21,7 @@ from functools import lru_cache
 import ftfy
 from ftfy.badness import is_bad
 
-TOKEN = re.compile(r"[^ \n]+")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
 LOST_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\ufffd(?:_(?=s\b))?(?=[^\W\d_])")
 _CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -45,12 +45,25 @@ _CONFIG = ftfy.TextFixerConfig(
 @lru_cache(maxsize=8192)
 def fix_token(token: str) -> str:
     """The repaired form of one whitespace-free token (the token itself when it is not damaged)."""
-    if token.isascii():
-        return token
     fixed = ftfy.fix_text(token, _CONFIG) if (is_bad(token) or "\ufffd" in token) else token
     if "\ufffd" in fixed:
         fixed = LOST_APOSTROPHE.sub("'", fixed)
     return fixed
+
+
+def _non_ascii_tokens(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the space-separated tokens of ``line`` holding a non-ASCII character, in order."""
+    out: list[tuple[int, int]] = []
+    end = -1
+    for m in NON_ASCII.finditer(line):
+        i = m.start()
+        if i < end:
+            continue
+        start = max(line.rfind(" ", 0, i), line.rfind("\n", 0, i)) + 1
+        stops = [k for k in (line.find(" ", i), line.find("\n", i)) if k >= 0]
+        end = min(stops) if stops else len(line)
+        out.append((start, end))
+    return out
 
 
 def repair_line(line: str) -> tuple[str, list[int | tuple[int, int]], int] | None:
@@ -63,21 +76,21 @@ def repair_line(line: str) -> tuple[str, list[int | tuple[int, int]], int] | Non
     cmap: list[int | tuple[int, int]] = []
     pos = 0
     n_fixed = 0
-    for m in TOKEN.finditer(line):
-        tok = m.group()
+    for t0, t1 in _non_ascii_tokens(line):
+        tok = line[t0:t1]
         fixed = fix_token(tok)
         if fixed == tok:
             continue
         n_fixed += 1
-        parts.append(line[pos : m.start()])
-        cmap.extend(range(pos, m.start()))
+        parts.append(line[pos:t0])
+        cmap.extend(range(pos, t0))
         for op, a0, a1, b0, b1 in SequenceMatcher(None, tok, fixed, autojunk=False).get_opcodes():
             parts.append(fixed[b0:b1])
             if op == "equal":
-                cmap.extend(range(m.start() + a0, m.start() + a1))
+                cmap.extend(range(t0 + a0, t0 + a1))
             else:
-                cmap.extend([(m.start() + a0, m.start() + a1)] * (b1 - b0))
-        pos = m.end()
+                cmap.extend([(t0 + a0, t0 + a1)] * (b1 - b0))
+        pos = t1
     if not n_fixed:
         return None
     parts.append(line[pos:])

@@ -78,9 +78,6 @@ class _Tables:
     forms: dict[str, str]  # lower -> usual written form (cased forms only above CASED_SHARE)
     seen: frozenset[str]  # every word the counts saw (lower keys)
     common: frozenset[str]  # common lower-case words (20+ occurrences, or common in English per wordfreq)
-    phrases: re.Pattern[str] | None  # lower-cased multi-word actor aliases
-    phrases_cs: re.Pattern[str] | None  # the same names as written
-    phrase_form: dict[str, str]
     aliases: dict[str, str]  # one-word actor aliases, lower-cased
     totals: dict[str, int]  # occurrences counted per word
 
@@ -109,16 +106,29 @@ def _tables() -> _Tables:
         raise CaseTableError(f"cannot read the truecasing table ({exc})", str(path)) from exc
     if not seen:
         raise CaseTableError("the truecasing table is empty", str(path))
-    phrase_form: dict[str, str] = {}
+    aliases = {a.lower(): a for actor in load_json("actor_lexicon.json")["actors"] for a in actor["aliases"] if " " not in a}
+    return _Tables(forms, frozenset(seen), frozenset(common), aliases, totals)
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrases:
+    lower: re.Pattern[str] | None  # lower-cased multi-word names
+    written: re.Pattern[str] | None  # the same names as written
+    form: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> _Phrases:
+    """Multi-word names (loaded with the gazetteer's curated regions only when a text needs restoring)."""
+    form: dict[str, str] = {}
     for name in _phrase_names():
         if " " in name and any(c.isupper() for c in name):
-            phrase_form.setdefault(name.lower(), name)
-    alts = "|".join(re.escape(p) for p in sorted(phrase_form, key=len, reverse=True))
-    phrases = re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])") if alts else None
-    alts_cs = "|".join(re.escape(p) for p in sorted(phrase_form.values(), key=len, reverse=True))
-    phrases_cs = re.compile(rf"(?:{alts_cs})(?![\w-])") if alts_cs else None
-    aliases = {a.lower(): a for actor in load_json("actor_lexicon.json")["actors"] for a in actor["aliases"] if " " not in a}
-    return _Tables(forms, frozenset(seen), frozenset(common), phrases, phrases_cs, phrase_form, aliases, totals)
+            form.setdefault(name.lower(), name)
+    alts = "|".join(re.escape(p) for p in sorted(form, key=len, reverse=True))
+    lower = re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])") if alts else None
+    alts_cs = "|".join(re.escape(p) for p in sorted(form.values(), key=len, reverse=True))
+    written = re.compile(rf"(?:{alts_cs})(?![\w-])") if alts_cs else None
+    return _Phrases(lower, written, form)
 
 
 def _phrase_names() -> list[str]:
@@ -209,8 +219,8 @@ def common_word(low: str) -> bool:
 def begins_name(text: str, at: int) -> bool:
     """Whether a multi-word name with a fixed spelling (actor alias, claim source, curated region) or a
     gazetteer name of two or three words begins at ``text[at]``."""
-    t = _tables()
-    if t.phrases_cs is not None and t.phrases_cs.match(text, at):
+    ph = _phrases()
+    if ph.written is not None and ph.written.match(text, at):
         return True
     words = WORD.findall(text[at : at + 60])[:3]
     return any(_gazetteer_phrase(" ".join(words[:n]).lower()) is not None for n in (3, 2) if len(words) >= n)
@@ -233,17 +243,14 @@ def count(low: str) -> int:
 
 
 def seen_word(low: str) -> bool:
-    """Whether the case counts saw ``low`` (lower-cased) as a word, or the gazetteer names it."""
-    return low in _tables().seen or _gazetteer_form(low) is not None
+    """Whether the case counts saw ``low`` (lower-cased) as a word."""
+    return low in _tables().seen
 
 
 def proper_name(low: str) -> bool:
-    """Whether ``low`` (lower-cased) is usually written capitalised: a name."""
-    t = _tables()
-    form = t.forms.get(low)
-    if form is not None:
-        return form[:1].isupper()
-    return low not in t.seen and _gazetteer_form(low) is not None
+    """Whether ``low`` (lower-cased) is usually written capitalised (by the case counts): a name."""
+    form = _tables().forms.get(low)
+    return form is not None and form[:1].isupper()
 
 
 def _same_length_case(src: str, form: str) -> str:
@@ -297,9 +304,10 @@ def truecase(segment: str) -> str:
             if form is not None:
                 out[a:z] = _same_length_case(phrase, form)
     res = "".join(out)
-    if t.phrases is not None:
-        for m in t.phrases.finditer(low):
-            form = t.phrase_form[m.group()]
+    ph = _phrases()
+    if ph.lower is not None:
+        for m in ph.lower.finditer(low):
+            form = ph.form[m.group()]
             res = res[: m.start()] + _same_length_case(m.group(), form) + res[m.end() :]
     chars = list(res)
     dl = DATELINE.match(low)

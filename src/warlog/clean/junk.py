@@ -214,8 +214,8 @@ def _apostrophes_stripped(source: str) -> bool:
 
 
 def possessive_sites(body: str) -> list[int]:
-    """Where an apostrophe was stripped from a possessive: "Syrias" -> "Syria's" when "Syria" is a name (case
-    counts or gazetteer) and "Syrias" is not a word or name of its own ("Hamas", "Kurds", "Houthis"; a
+    """Where an apostrophe was stripped from a possessive: "Syrias" -> "Syria's" when "Syria" is a name (by
+    the case counts) and "Syrias" is not a word or name of its own ("Hamas", "Kurds", "Houthis"; a
     lower-case word such as "turkeys" only when written capitalised mid-text), and the possessives no plural
     can be: "childrens", "womens", "countrys"."""
     from warlog.clean.case import cased_form, is_alias, proper_name, seen_word

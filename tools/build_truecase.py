@@ -8,7 +8,8 @@ well-cased text we may ship counts of:
 - the geoparsing gold corpora's article texts (TR-News, GeoWebNews, LGL, GeoVirus),
 - the fakes_dev articles (2011-2015).
 Words common in English (wordfreq's Zipf frequency 3.5 and above) are marked common unless the counts saw
-them capitalised 5 times or more (80 times for very common words, Zipf 4.3 and above: "orange", "victoria"). Neither the Guardian sample (the metamorphic test corpus), the CASE 2021 test set nor the holdout is read.
+them capitalised 5 times or more. (Frequent names are frequent words too: frequency cannot tell "orange" from "moscow"; the few
+common words that name places elsewhere are listed in ``warlog.clean.case.COMMON_PLACE_WORDS``.) Neither the Guardian sample (the metamorphic test corpus), the CASE 2021 test set nor the holdout is read.
 
 Output rows: ``lower<TAB>form<TAB>n_form<TAB>n_total`` for every word seen at least twice; ``form`` is the
 most frequent written form when it holds three quarters of the occurrences, else the lower-case form; when
@@ -34,7 +35,6 @@ from pathlib import Path
 WORD = re.compile(r"[^\W\d_]+")
 INITIAL = re.compile(r"(?:^|[.!?:;\"“”‘(\[]|\s-|\s–|\s—)\s*$")
 COMMON_ZIPF = 3.5
-VERY_COMMON_ZIPF = 4.3  # "orange", "victoria": capitalised only with 80+ capitalised occurrences ("London", "Paris")
 OUT = Path(__file__).resolve().parents[1] / "src" / "warlog" / "assets" / "truecase.tsv.gz"
 
 
@@ -120,7 +120,7 @@ def main() -> None:
         if i is None:
             rows.append((w, w, 0, 0))
             n_common += 1
-        elif rows[i][1] != w and (rows[i][3] < 5 or (zipf_frequency(w, "en") >= VERY_COMMON_ZIPF and rows[i][3] < 80)):
+        elif rows[i][1] != w and rows[i][3] < 5:
             rows[i] = (w, w, 0, rows[i][3])
             n_common += 1
     rows.sort()
@@ -135,7 +135,6 @@ def main() -> None:
         "min_count": args.min_count,
         "common_words_from_wordfreq": n_common,
         "common_zipf": COMMON_ZIPF,
-        "very_common_zipf": VERY_COMMON_ZIPF,
         "note": "counts of written case forms only; no source text is shipped",
     }
     OUT.with_name("truecase.meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")

@@ -44,6 +44,14 @@ DATELINE = re.compile(
     rf"^\s*([^\W\d_][^\W\d_ .'-]*(?:[ '-][^\W\d_]+){{0,2}}),(?:\s+[^\W\d_ ]+(?: [^\W\d_]+)?,)?\s+"
     rf"(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH}),?\s+\d{{4}}\s*(?:\([^)]{{1,20}}\)\s*)?[-\u2013\u2014]"
 )
+# common English words that are also the names of towns somewhere ("Reading", "Bath", "Nice", "Orange"): the
+# case counts see them capitalised as names often enough, so they are kept lower-case here explicitly (a
+# lower-cased "the orange groves" must not become a place)
+COMMON_PLACE_WORDS = frozenset({
+    "orange", "reading", "bath", "nice", "mobile", "split", "male", "bar", "goes", "deal", "sale", "wells",
+    "mold", "marks", "chance", "hope", "union", "independence", "enterprise", "liberty", "commerce", "university",
+    "mission", "police", "dome", "sparks", "aid", "cork", "derby", "rugby",
+})
 MONTH_VERBS = {"may", "march"}
 MONTH_CUES = {"in", "since", "until", "till", "early", "late", "mid", "last", "next", "this", "during", "of", "by",
               "from", "between", "before", "after", "end"}
@@ -259,6 +267,8 @@ def _same_length_case(src: str, form: str) -> str:
 
 
 def _word_form(t: _Tables, w: str) -> str | None:
+    if w in COMMON_PLACE_WORDS:
+        return None
     form = t.forms.get(w)
     if form is None and w not in t.seen:
         form = _gazetteer_form(w)

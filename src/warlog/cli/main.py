@@ -325,7 +325,8 @@ def eval_dedupe(
 def eval_metamorphic(
     paths: list[Path] = typer.Argument(None, help="Corpora: folders/files warlog reads, or a CSV with a 'text' column "
                                        "(default: the bundled sample, ../shared/seeds and the Guardian sample)."),
-    limit: int = typer.Option(60, help="Articles read from a CSV corpus (the first N)."),
+    limit: int = typer.Option(60, help="Articles read from a CSV corpus (the first N after --offset)."),
+    offset: int = typer.Option(0, min=0, help="Articles of a CSV corpus skipped first (a held-out slice)."),
     transforms: str = typer.Option("lower,upper,mojibake,punct", help="Comma-separated transformations."),
     show: int = typer.Option(3, help="Lost events printed per corpus and transformation."),
 ) -> None:
@@ -339,8 +340,8 @@ def eval_metamorphic(
 
         paths = [sample_corpus_dir()] + [p for p in (DEFAULT_SHARED.parents[2] / "seeds", DEFAULT_SHARED) if p.exists()]
     try:
-        typer.echo(evaluate_metamorphic(list(paths), limit=limit, transforms=[t for t in transforms.split(",") if t])
-                   .render(show))
+        typer.echo(evaluate_metamorphic(list(paths), limit=limit, transforms=[t for t in transforms.split(",") if t],
+                                        offset=offset).render(show))
     except WarlogError as exc:
         _fail(exc)
 

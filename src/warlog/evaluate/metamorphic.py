@@ -172,25 +172,27 @@ def evaluate_corpus(name: str, articles: Iterable[Article], transforms: list[str
     return res
 
 
-def load_corpus(path: Path, limit: int | None) -> list[Article]:
+def load_corpus(path: Path, limit: int | None, offset: int = 0) -> list[Article]:
     from warlog.bench import corpus_articles
 
     if not path.exists():
         raise EvalFormatError("no such file or folder", str(path))
-    arts = list(corpus_articles(path, limit=limit))
+    arts = list(corpus_articles(path, limit=None if limit is None else offset + limit))[offset:]
     if not arts:
         raise EvalFormatError("no article could be read (a CSV needs a 'text' column)", str(path))
     return arts
 
 
-def evaluate_metamorphic(paths: list[Path], limit: int | None = None, transforms: list[str] | None = None) -> MetamorphicReport:
+def evaluate_metamorphic(paths: list[Path], limit: int | None = None, transforms: list[str] | None = None,
+                         offset: int = 0) -> MetamorphicReport:
     names = transforms or list(TRANSFORMS)
     bad = [t for t in names if t not in TRANSFORMS]
     if bad:
         raise EvalFormatError(f"unknown transformation(s) {bad}; known: {sorted(TRANSFORMS)}")
     results = []
     for p in paths:
-        lim = limit if p.suffix.lower() == ".csv" else None
-        label = p.name if lim is None else f"{p.name}[:{lim}]"
-        results.append(evaluate_corpus(label, load_corpus(p, lim), names))
+        csv = p.suffix.lower() == ".csv"
+        lim, off = (limit, offset) if csv else (None, 0)
+        label = p.name if lim is None else f"{p.name}[{off or ''}:{off + lim}]"
+        results.append(evaluate_corpus(label, load_corpus(p, lim, off), names))
     return MetamorphicReport(results, names)

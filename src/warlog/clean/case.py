@@ -127,7 +127,7 @@ class _Phrases:
 
 @lru_cache(maxsize=1)
 def _phrases() -> _Phrases:
-    """Multi-word names (loaded with the gazetteer's curated regions only when a text needs restoring)."""
+    """Multi-word names (compiled only when a text needs restoring)."""
     form: dict[str, str] = {}
     for name in _phrase_names():
         if " " in name and any(c.isupper() for c in name):
@@ -140,9 +140,8 @@ def _phrases() -> _Phrases:
 
 
 def _phrase_names() -> list[str]:
-    """Multi-word names with a fixed spelling: actor aliases, the claim sources and outlets, curated regions."""
+    """Multi-word names with a fixed spelling: actor aliases, the claim sources and outlets."""
     from warlog.extract.claims import KNOWN_SOURCES, OUTLETS
-    from warlog.resolve.geocode import gazetteer
 
     names = [alias for actor in load_json("actor_lexicon.json")["actors"] for alias in actor["aliases"]]
     for alt in (KNOWN_SOURCES + "|" + OUTLETS).split("|"):
@@ -150,7 +149,6 @@ def _phrase_names() -> list[str]:
         alt = re.sub(r"\(\?:[^)]*\)\??$", "", alt).strip()
         if alt and not re.search(r"[\\()\[\]?|*+]", alt):
             names.append(alt)
-    names.extend(gazetteer().region_names())
     return names
 
 
@@ -225,7 +223,7 @@ def common_word(low: str) -> bool:
 
 
 def begins_name(text: str, at: int) -> bool:
-    """Whether a multi-word name with a fixed spelling (actor alias, claim source, curated region) or a
+    """Whether a multi-word name with a fixed spelling (actor alias, claim source or outlet) or a
     gazetteer name of two or three words begins at ``text[at]``."""
     ph = _phrases()
     if ph.written is not None and ph.written.match(text, at):

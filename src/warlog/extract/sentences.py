@@ -2,7 +2,7 @@
 quotes, paragraph breaks; abbreviations ("U.S.", "Gen.", "Jan.") and initials do not end sentences.
 
 Text whose punctuation a scraper stripped has no full stops: a stretch of over ``LONG`` characters without
-one is split before a capitalised function word or common word that follows a lower-case word ("... killed
+one, and without a comma, colon or semicolon (a long sentence of a well-punctuated text keeps those), is split before a capitalised function word or common word that follows a lower-case word ("... killed
 two people The army said ...", "... the town Residents fled ..."): mid-sentence such words are written
 lower-case, unless they begin a name ("Free Syrian Army")."""
 
@@ -47,7 +47,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
 
 
 def _add(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
-    if end - start > LONG and not re.search(r"[.!?]\s", text[start:end]):
+    if end - start > LONG and not re.search(r"[.!?,;:]\s", text[start:end]):
         cut = start
         for m in _CAPITALISED.finditer(text, start, end):
             if m.start() - cut >= 25 and _starts_sentence(text, m.end(), m.group(1)):  # never a few words

@@ -12,7 +12,7 @@ from warlog.data import Article
 from warlog.evaluate.metamorphic import evaluate_metamorphic, transform
 
 # measured: sample 1.000 / 1.000 / 1.000 / 0.917; seeds 1.000 / 1.000 / 1.000 / 0.667;
-# Guardian first 60: see GUARDIAN_FLOORS
+# Guardian first 60: 0.950 / 0.950 / 1.000 / 0.400
 SAMPLE_FLOORS = {"lower": 0.95, "upper": 0.95, "mojibake": 1.0, "punct": 0.9}
 SEEDS_FLOORS = {"lower": 1.0, "upper": 1.0, "mojibake": 1.0, "punct": 0.6}
 GUARDIAN_FLOORS = {"lower": 0.93, "upper": 0.93, "mojibake": 0.99, "punct": 0.35}

@@ -1,7 +1,9 @@
-"""The cleaning stage: HTML extraction, junk removal and publication-date discovery."""
+"""The cleaning stage: HTML extraction, junk removal (with mojibake repair), case restoration of lower-cased
+and ALL-CAPS text, and publication-date discovery."""
 
 from __future__ import annotations
 
+from warlog.clean.case import restore_case
 from warlog.clean.html import extract_html
 from warlog.clean.junk import clean_text
 from warlog.clean.pubdate import find_date_line, find_dateline
@@ -32,8 +34,16 @@ class CleanStage(Stage):
         res = clean_text(base)
         if len(res.text.strip()) < MIN_CHARS:
             raise IngestError(f"no article text left after cleaning ({len(res.text.strip())} chars)", art.source_path)
-        doc.clean_text = res.text
+        text, case = restore_case(res.text)
+        if case.segments:  # lower-cased or ALL-CAPS text: same length and offsets, case restored before the NER
+            doc.meta["case"] = {"style": case.style, "lines_lower": case.lines_lower, "lines_upper": case.lines_upper,
+                                "words_changed": case.words_changed}
+            self.stats.counters[f"case_restored_{case.style}"] += 1
+            self.stats.counters["case_lines_restored"] += case.lines_lower + case.lines_upper
+        doc.clean_text = text
         doc.offset_map = res.offset_map
+        if res.repairs:  # mojibake repaired: (clean_start, length, source_start, source_length) of each repair
+            doc.meta["repairs"] = res.repairs
         doc.meta["text_base"] = "html_extracted" if art.is_html else "raw"
         for k, v in res.removed.items():
             self.stats.counters[k] += v

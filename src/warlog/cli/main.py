@@ -464,6 +464,31 @@ def eval_articles(
         typer.echo("\n\n".join(text))
 
 
+@eval_app.command("metamorphic")
+def eval_metamorphic(
+    paths: list[Path] = typer.Argument(None, help="Corpora: folders/files warlog reads, or a CSV with a 'text' column "
+                                       "(default: the bundled sample, ../shared/seeds and the Guardian sample)."),
+    limit: int = typer.Option(60, help="Articles read from a CSV corpus (the first N after --offset)."),
+    offset: int = typer.Option(0, min=0, help="Articles of a CSV corpus skipped first (a held-out slice)."),
+    transforms: str = typer.Option("lower,upper,mojibake,punct", help="Comma-separated transformations."),
+    show: int = typer.Option(3, help="Lost events printed per corpus and transformation."),
+) -> None:
+    """Share of events that stay identical when articles are lower-cased, upper-cased, given mojibake or
+    stripped of punctuation."""
+    from warlog.bench import DEFAULT_SHARED
+    from warlog.evaluate.metamorphic import evaluate_metamorphic
+
+    if not paths:
+        from warlog.assets import sample_corpus_dir
+
+        paths = [sample_corpus_dir()] + [p for p in (DEFAULT_SHARED.parents[2] / "seeds", DEFAULT_SHARED) if p.exists()]
+    try:
+        typer.echo(evaluate_metamorphic(list(paths), limit=limit, transforms=[t for t in transforms.split(",") if t],
+                                        offset=offset).render(show))
+    except WarlogError as exc:
+        _fail(exc)
+
+
 review_app = typer.Typer(no_args_is_help=True, help="The analyst review loop: confirm, correct, reject, merge, split.")
 app.add_typer(review_app, name="review")
 

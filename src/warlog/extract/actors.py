@@ -76,6 +76,8 @@ def _index() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, ActorEntry]]:
             key = alias.lower()
             by_alias.setdefault(key, entry)
             (sensitive if (len(alias) <= 4 or alias.isupper() or alias[0].isupper()) else insensitive).append(alias)
+            if len(alias) >= 4 and alias.isalpha() and alias.isupper():  # "Isis", "Nato": house styles of acronyms
+                sensitive.append(alias.capitalize())
 
     def alt(xs: list[str]) -> str:
         return "|".join(re.escape(x) for x in sorted(set(xs), key=len, reverse=True))

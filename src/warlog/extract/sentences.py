@@ -1,5 +1,10 @@
 """A fast rule-based sentence splitter (no model): full stops, question and exclamation marks, closing
-quotes, paragraph breaks; abbreviations ("U.S.", "Gen.", "Jan.") and initials do not end sentences."""
+quotes, paragraph breaks; abbreviations ("U.S.", "Gen.", "Jan.") and initials do not end sentences.
+
+Text whose punctuation a scraper stripped has no full stops: a stretch of over ``LONG`` characters without
+one, and without a comma, colon or semicolon (a long sentence of a well-punctuated text keeps those), is split before a capitalised function word or common word that follows a lower-case word ("... killed
+two people The army said ...", "... the town Residents fled ..."): mid-sentence such words are written
+lower-case, unless they begin a name ("Free Syrian Army")."""
 
 from __future__ import annotations
 
@@ -12,6 +17,15 @@ ABBREV = {
     "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "etc",
     "approx", "est", "dept", "univ", "inc", "ltd", "co", "corp", "jr", "sr", "prof", "rev", "mt", "ft", "al",
 }
+LONG = 350
+_STARTERS = (
+    "The|He|She|It|They|We|There|This|That|These|Those|His|Her|Their|Its|In|On|At|After|Before|But|And|As|When|"
+    "While|Since|During|According|However|Meanwhile|Some|Many|Most|A|An|One|Two|Three|Several|Last|Earlier|Later|"
+    "Yet|Although|Though|If|Despite|Under|With|Without|Among|Both|Each|Other|Such|Now|Then|Still|Also|Asked|"
+    "Speaking|Residents|Activists|Officials|Witnesses"
+)
+_STARTER_SET = frozenset(w.lower() for w in _STARTERS.split("|"))
+_CAPITALISED = re.compile(r"(?<=[a-z0-9%])\s+(?=([A-Z][a-z]+)\b)")
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 
 
@@ -33,6 +47,30 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
 
 
 def _add(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
+    if end - start > LONG and not re.search(r"[.!?,;:]\s", text[start:end]):
+        cut = start
+        for m in _CAPITALISED.finditer(text, start, end):
+            if m.start() - cut >= 25 and _starts_sentence(text, m.end(), m.group(1)):  # never a few words
+                _add_one(spans, text, cut, m.start(), offset)
+                cut = m.end()
+        _add_one(spans, text, cut, end, offset)
+        return
+    _add_one(spans, text, start, end, offset)
+
+
+def _starts_sentence(text: str, at: int, word: str) -> bool:
+    """A capitalised word after a lower-case one starts a sentence when it is a function word or a common word
+    usually written lower-case ("Residents", "Fighting"), and does not begin a known name ("Free Syrian Army",
+    "Red Crescent")."""
+    from warlog.clean.case import begins_name, common_word
+
+    low = word.lower()
+    if low not in _STARTER_SET and not common_word(low):
+        return False
+    return not begins_name(text, at)
+
+
+def _add_one(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
     seg = text[start:end]
     lead = len(seg) - len(seg.lstrip())
     trail = len(seg) - len(seg.rstrip())

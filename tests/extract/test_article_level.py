@@ -28,6 +28,10 @@ def _role(sentence: str, name: str) -> tuple[str, str]:
         ("Officials in Tehran told reporters that the advisers would stay.", "Tehran"),
         ("Moscow's support for the offensive has not wavered.", "Moscow"),
         ("Talks between Ankara and Moscow broke down on Friday.", "Moscow"),
+        ("Kurdish militias fought an incursion by the army and rebels affiliated with Ankara.", "Ankara"),
+        ("The leaders met at a summit in Tehran to discuss the offensive.", "Tehran"),
+        ("The two leaders discussed the strike, according to the US ambassador to London.", "London"),
+        ("There were mixed feelings in Whitehall when the fighters were captured.", "Whitehall"),
     ],
 )
 def test_voice_of_a_government_is_not_a_place(sentence: str, name: str) -> None:
@@ -40,6 +44,7 @@ def test_voice_of_a_government_is_not_a_place(sentence: str, name: str) -> None:
         ("Rebels shelled a school in Damascus on Monday, killing four pupils.", "Damascus"),
         ("A car bomb exploded in Moscow's southern suburbs, killing two.", "Moscow"),
         ("Damascus's eastern suburbs were shelled again overnight.", "Damascus"),
+        ("A bomb exploded at a meeting hall in Kabul, killing six.", "Kabul"),
     ],
 )
 def test_places_where_things_happen_stay_events(sentence: str, name: str) -> None:

@@ -186,3 +186,14 @@ def test_country_after_a_locative_word_is_a_place() -> None:
 def test_non_violent_deaths_make_no_event() -> None:
     doc = _run("At least 15 children have died in the camp near Hasakah because of the cold and a lack of medical care.\n")
     assert not doc.events
+
+
+def test_fell_to_puts_the_taker_first() -> None:
+    from warlog.pipeline.default import default_pipeline
+
+    text = ("On Monday 12 March 2018 Islamic State fighters lost the town of Hajin in Deir ez-Zor province, "
+            "which fell to the Syrian Democratic Forces.")
+    doc = default_pipeline().run_batch([Doc(Article("t", "t", text))])[0]
+    ev = next(e for e in doc.events if e.sub_event_type == "Non-state actor overtakes territory")
+    assert ev.actor1 is not None and ev.actor1.name.startswith("SDF")
+    assert ev.actor2 is not None and ev.actor2.name.startswith("Islamic State")

@@ -32,6 +32,8 @@ def _role(sentence: str, name: str) -> tuple[str, str]:
         ("The leaders met at a summit in Tehran to discuss the offensive.", "Tehran"),
         ("The two leaders discussed the strike, according to the US ambassador to London.", "London"),
         ("There were mixed feelings in Whitehall when the fighters were captured.", "Whitehall"),
+        ("The summit will discuss what Moscow calls a phased offensive.", "Moscow"),
+        ("Both powers are likely to side with Ankara over the militia.", "Ankara"),
     ],
 )
 def test_voice_of_a_government_is_not_a_place(sentence: str, name: str) -> None:

@@ -45,7 +45,7 @@ VOICE_AFTER = re.compile(
     r"promises|agreed|agrees|hopes|hoped|fears|feared|expects|expected|declined|refused|refuses|sees|saw|"
     r"considers|views|told|tells|asked|asks|criticised|criticized|criticises|criticizes|dismissed|dismisses|"
     r"confirmed|confirms|acknowledged|acknowledges|maintains|maintained|backs|backed|supports|supported|"
-    r"opposes|opposed|signalled|signaled|indicated|sent|sends|decided|decides|approved|approves)\b",
+    r"opposes|opposed|signalled|signaled|indicated|sent|sends|decided|decides|approved|approves|calls|called)\b",
     re.I,
 )
 VOICE_IN_AFTER = re.compile(
@@ -68,7 +68,7 @@ CAPITALS = frozenset(c.lower() for c in (
 # a capital where diplomacy happens or that sponsors a side is not where an event happened ("rebels affiliated with
 # Ankara", "the US ambassador to London", "a summit in Tehran"); a seat of government stands for its government
 DIPLOMATIC_BEFORE = re.compile(
-    r"\b(?:affiliated with|backed by|allied (?:to|with)|loyal to|aligned with|sponsored by|ambassador to|envoys? to|"
+    r"\b(?:affiliated with|backed by|sid(?:e|es|ed|ing) with|allied (?:to|with)|loyal to|aligned with|sponsored by|ambassador to|envoys? to|"
     r"embass(?:y|ies) in|(?:summit|talks|conference|meeting|negotiations|visit|trip|delegation|consulate)s? (?:in|to)|"
     r"(?:flew|travelled|traveled|returned) (?:back )?to)\s+(?:the\s+)?$",
     re.I,

@@ -28,6 +28,12 @@ def _role(sentence: str, name: str) -> tuple[str, str]:
         ("Officials in Tehran told reporters that the advisers would stay.", "Tehran"),
         ("Moscow's support for the offensive has not wavered.", "Moscow"),
         ("Talks between Ankara and Moscow broke down on Friday.", "Moscow"),
+        ("Kurdish militias fought an incursion by the army and rebels affiliated with Ankara.", "Ankara"),
+        ("The leaders met at a summit in Tehran to discuss the offensive.", "Tehran"),
+        ("The two leaders discussed the strike, according to the US ambassador to London.", "London"),
+        ("There were mixed feelings in Whitehall when the fighters were captured.", "Whitehall"),
+        ("The summit will discuss what Moscow calls a phased offensive.", "Moscow"),
+        ("Both powers are likely to side with Ankara over the militia.", "Ankara"),
     ],
 )
 def test_voice_of_a_government_is_not_a_place(sentence: str, name: str) -> None:
@@ -40,6 +46,7 @@ def test_voice_of_a_government_is_not_a_place(sentence: str, name: str) -> None:
         ("Rebels shelled a school in Damascus on Monday, killing four pupils.", "Damascus"),
         ("A car bomb exploded in Moscow's southern suburbs, killing two.", "Moscow"),
         ("Damascus's eastern suburbs were shelled again overnight.", "Damascus"),
+        ("A bomb exploded at a meeting hall in Kabul, killing six.", "Kabul"),
     ],
 )
 def test_places_where_things_happen_stay_events(sentence: str, name: str) -> None:
@@ -181,3 +188,14 @@ def test_country_after_a_locative_word_is_a_place() -> None:
 def test_non_violent_deaths_make_no_event() -> None:
     doc = _run("At least 15 children have died in the camp near Hasakah because of the cold and a lack of medical care.\n")
     assert not doc.events
+
+
+def test_fell_to_puts_the_taker_first() -> None:
+    from warlog.pipeline.default import default_pipeline
+
+    text = ("On Monday 12 March 2018 Islamic State fighters lost the town of Hajin in Deir ez-Zor province, "
+            "which fell to the Syrian Democratic Forces.")
+    doc = default_pipeline().run_batch([Doc(Article("t", "t", text))])[0]
+    ev = next(e for e in doc.events if e.sub_event_type == "Non-state actor overtakes territory")
+    assert ev.actor1 is not None and ev.actor1.name.startswith("SDF")
+    assert ev.actor2 is not None and ev.actor2.name.startswith("Islamic State")

@@ -125,3 +125,20 @@ def test_may_match_never_hides_a_match(words):
     for rx in _CLASSIFIER_RXS:
         if rx.search(text):
             assert may_match(rx, text.lower()), rx.pattern[:60]
+
+
+def test_generic_references_are_not_triggers() -> None:
+    from warlog.extract.triggers import find_triggers
+
+    assert find_triggers("He condemned the use of chemical weapons in the country.") == []
+    assert find_triggers("The envoy urged an end to the fighting in the north.") == []
+    texts = [h.text for h in find_triggers("Rebels said a chemical weapons attack killed 12 people in the town.")]
+    assert "chemical weapons attack" in texts
+
+
+def test_trigger_inside_a_proper_name_is_not_a_trigger() -> None:
+    from warlog.extract.triggers import find_triggers
+
+    assert find_triggers("Inspectors from the Organisation for the Prohibition of Chemical Weapons arrived.") == []
+    # a headline in title case keeps its triggers
+    assert [h.text for h in find_triggers("Suicide Bombing Kills 5 in Market Town")][:1] == ["Suicide Bombing"]

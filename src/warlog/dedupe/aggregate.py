@@ -8,7 +8,8 @@ Rules (in order):
   governorate of the article's focus place in that country (``ARTICLE_ADMIN1``, geo_precision 3), else the
   country (``COUNTRY``); one with no place and no focus place takes the focus country, else none
   (``UNRESOLVED``); each is flagged (``EventFlag``) and counted;
-* mentions at the same place (gazetteer id) whose dates are within the article's reporting week merge;
+* mentions at the same place (gazetteer id) whose dates are within the article's reporting week merge; a group
+  told only at the country level merges into the group at the focus place of the same type and date (within a day);
 * the merged event takes the most specific type: a method (air strike, shelling, IED...) beats a generic
   killing; Strategic developments never override violent types;
 * actor1 is the most frequent perpetrator, actor2 the civilians when civilians were killed, else the
@@ -149,6 +150,35 @@ def _merge_nearby(groups: dict[tuple[str, dt.date | None], list[Item]]) -> dict[
     return groups
 
 
+def _merge_coarse(
+    groups: dict[tuple[str, dt.date | None], list[Item]], focus: Place | None, same_type: bool = True,
+) -> tuple[dict[tuple[str, dt.date | None], list[Item]], int]:
+    """A group told only at the country level ("fighting in northern Syria", coded to the governorate of the
+    article's focus place) whose date agrees (within a day) with the group at the focus place is that event told in
+    vaguer words: it joins it instead of standing as a second, coarser event."""
+    if focus is None:
+        return groups, 0
+    fkey = next((k for k, items in groups.items() if any(p is not None and _place_key(p) == _place_key(focus)
+                                                         for _m, p, _g in items)), None)
+    if fkey is None:
+        return groups, 0
+    merged = 0
+    for k in list(groups):
+        items = groups[k]
+        if k == fkey or not all(g == GeoMethod.ARTICLE_ADMIN1 for _m, _p, g in items):
+            continue
+        target = groups[fkey]
+        if same_type and _lead_type(items) != _lead_type(target):
+            continue
+        da, db = _group_date(items), _group_date(target)
+        if da is not None and db is not None and abs((da - db).days) > 1:
+            continue
+        target.extend(items)
+        del groups[k]
+        merged += 1
+    return groups, merged
+
+
 def _most_common(actors: list[Actor], weights: list[float] | None = None) -> Actor | None:
     if not actors:
         return None
@@ -212,6 +242,8 @@ class AggregateStage(Stage):
             key = (_place_key(p) if p is not None else "", _week(m.date, doc.pub_date))
             groups.setdefault(key, []).append((m, p, g))
         groups = _merge_nearby(groups)
+        groups, n_coarse = _merge_coarse(groups, focus)
+        self.stats.counters["merged_coarse_into_focus"] += n_coarse
         groups = self._merge_references(doc, groups)
         cc = doc.meta.get("focus_country")
         claimant = _claimant(doc)

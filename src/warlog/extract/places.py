@@ -45,7 +45,7 @@ VOICE_AFTER = re.compile(
     r"promises|agreed|agrees|hopes|hoped|fears|feared|expects|expected|declined|refused|refuses|sees|saw|"
     r"considers|views|told|tells|asked|asks|criticised|criticized|criticises|criticizes|dismissed|dismisses|"
     r"confirmed|confirms|acknowledged|acknowledges|maintains|maintained|backs|backed|supports|supported|"
-    r"opposes|opposed|signalled|signaled|indicated|sent|sends|decided|decides|approved|approves)\b",
+    r"opposes|opposed|signalled|signaled|indicated|sent|sends|decided|decides|approved|approves|calls|called)\b",
     re.I,
 )
 VOICE_IN_AFTER = re.compile(
@@ -65,6 +65,18 @@ CAPITALS = frozenset(c.lower() for c in (
     "Caracas", "Havana", "Geneva", "The Hague", "Astana", "Nur-Sultan", "Sochi", "Vienna", "Stockholm", "Oslo",
     "Copenhagen", "Athens", "Nicosia", "Baku", "Yerevan", "Tbilisi", "Kiev",
 ))
+# a capital where diplomacy happens or that sponsors a side is not where an event happened ("rebels affiliated with
+# Ankara", "the US ambassador to London", "a summit in Tehran"); a seat of government stands for its government
+DIPLOMATIC_BEFORE = re.compile(
+    r"\b(?:affiliated with|backed by|sid(?:e|es|ed|ing) with|allied (?:to|with)|loyal to|aligned with|sponsored by|ambassador to|envoys? to|"
+    r"embass(?:y|ies) in|(?:summit|talks|conference|meeting|negotiations|visit|trip|delegation|consulate)s? (?:in|to)|"
+    r"(?:flew|travelled|traveled|returned) (?:back )?to)\s+(?:the\s+)?$",
+    re.I,
+)
+SEATS_OF_GOVERNMENT = frozenset({
+    "whitehall", "downing street", "white house", "kremlin", "the kremlin", "pentagon", "the pentagon", "westminster",
+    "capitol hill", "elysée", "élysée", "elysee", "quai d'orsay", "foggy bottom", "state department",
+})
 CAPITAL_BEFORE = re.compile(r"\b(?:between|by|from|with)\s+([A-Z][\w-]+)\s+(?:and|or)\s+$")
 # short words the NER or the gazetteer can take for places ("Is", "Of", "May") and abbreviations of groups and
 # states ("IS", "US", "UN", "SDF", "YPG"): never toponyms on their own
@@ -180,6 +192,8 @@ def classify(sentence: str, start: int, end: int, prev: PlaceCandidate | None = 
     ):
         return "excluded", "dateline"  # "BEIRUT (Reuters) -", "MOSCOW (Sputnik) -", "... 2015 BEIRUT At least"
     if is_voice(sentence, start, end):
+        return "excluded", "voice"
+    if name.lower() in SEATS_OF_GOVERNMENT or (name.lower() in CAPITALS and DIPLOMATIC_BEFORE.search(before)):
         return "excluded", "voice"
     if ORIGIN_BEFORE.search(before) or ORIGIN_AFTER.match(after):
         return "excluded", "origin"

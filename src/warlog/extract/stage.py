@@ -38,6 +38,9 @@ NON_VIOLENT_DEATH = re.compile(
 SPEAKER_BEFORE = re.compile(r"\b(?:according to|told|said)\s+(?:the\s+)?$", re.I)
 
 
+FELL_TO = re.compile(r"(?:fell|falls) to", re.I)
+
+
 class ExtractStage(Stage):
     name = "extract"
     requires = frozenset({"clean_text"})
@@ -133,6 +136,10 @@ class ExtractStage(Stage):
         before = [h for h in armed if h.start < best.start]
         after = [h for h in armed if h.start >= best.end and h is not by_hit]
         a1 = by_hit or (before[0] if before else None)
+        if best.kind == "territory" and FELL_TO.fullmatch(best.text) and after and by_hit is None:
+            # "the IS-held town fell to the SDF": who took it comes after the trigger, the holder before it
+            a1 = after.pop(0)
+            after[:0] = before[:1]
         if a1 is None and PRONOUN_SUBJECT.match(text):
             actor1 = self._antecedent(doc, sent)  # "It signed agreements with ...": the previous sentence's subject
         if a1 is None and actor1 is None:

@@ -4,7 +4,10 @@ A sentence is typed by its highest-priority trigger that survives the filters be
 * hypothetical or future ("poised to launch a ground assault", "gearing up for a fresh assault", "a prelude
   to", "could", "threatened to"), negated ("no", "denied") or purposive ("an offensive to re-take") triggers;
 * scare-quoted triggers (“liberating”);
-* verbal attacks ("activists attacked Israel, accusing it of ...").
+* verbal attacks ("activists attacked Israel, accusing it of ...");
+* generic references to a weapon or to fighting in general ("the use of chemical weapons", "the prohibition of",
+  "an end to the fighting", "the fight against");
+* triggers inside a proper name ("the Organisation for the Prohibition of Chemical Weapons").
 """
 
 from __future__ import annotations
@@ -133,6 +136,34 @@ def _candidate_rules(low: str) -> list[TriggerRule]:
     return [allr[i] for i in sorted(found)]
 
 
+GENERIC = re.compile(
+    r"\b(?:(?:the|its|their|any|of) use of|use of|prohibition of|ban(?:ning)? (?:on )?(?:the )?(?:use of )?|stockpiles? of|"
+    r"(?:an |the )?end to (?:the )?|cessation of (?:the )?|halt (?:to )?(?:the )?|the fight against|"
+    r"normali[sz]e the use of|programmes? of|experts? on)\W*$",
+    re.I,
+)
+
+
+def is_generic(sentence: str, start: int) -> bool:
+    """A trigger told as a generic reference, not as something that happened: "the use of chemical weapons",
+    "the prohibition of chemical weapons", "an end to the fighting"."""
+    return bool(GENERIC.search(sentence[max(0, start - 40) : start]))
+
+
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+
+
+def in_proper_name(sentence: str, start: int, end: int) -> bool:
+    """A trigger whose words are all capitalised, not at the start of a sentence written in normal case, is part of
+    a name ("the Organisation for the Prohibition of Chemical Weapons", "Syrian Observatory for Human Rights")."""
+    words = _WORD.findall(sentence[start:end])
+    if not words or not all(w[0].isupper() for w in words) or not sentence[:start].strip():
+        return False
+    allw = _WORD.findall(sentence)
+    caps = sum(1 for w in allw if w[0].isupper())
+    return caps / max(1, len(allw)) < 0.5
+
+
 REALISED = re.compile(r"\b(?:after|following|since)\b", re.I)
 
 
@@ -169,6 +200,8 @@ def find_triggers(sentence: str, use_prefilter: bool = True) -> list[TriggerHit]
             if any(s < te and ts < e for ts, te in taken):
                 continue
             if is_scare_quoted(sentence, s, e) or is_hypothetical(sentence, s):
+                continue
+            if is_generic(sentence, s) or in_proper_name(sentence, s, e):
                 continue
             if rule.kind == "territory" and PURPOSE.search(sentence[max(0, s - 25) : s]):
                 continue

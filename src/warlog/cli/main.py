@@ -394,6 +394,7 @@ def eval_dedupe(
     folder: Path | None = typer.Argument(None, help="Folder of articles with gold.json (default: the bundled labelled set)."),
     fakes: Path | None = typer.Option(None, "--fakes", help="Also score FA-KES (fakes_dev JSONL.gz) cross-outlet pairs."),
     gold_dates: bool = typer.Option(False, "--gold-dates", help="FA-KES: supply the gold incident date as publication date."),
+    audit: Path | None = typer.Option(None, "--audit", help="FA-KES: pair labels checked by hand (gold/fakes_pairs_audit.json)."),
 ) -> None:
     """Pairwise and B-cubed P/R/F1 of cross-article clustering, largest cluster against largest gold group."""
     from warlog.assets import asset_path
@@ -407,7 +408,10 @@ def eval_dedupe(
         typer.echo(evaluate_dedupe(folder).render())
         if fakes is not None:
             _check_file(fakes)
-            typer.echo(evaluate_fakes(fakes, gold_dates=gold_dates).render())
+            if audit is not None:
+                _check_file(audit)
+            for res in evaluate_fakes(fakes, gold_dates=gold_dates, audit=audit):
+                typer.echo(res.render())
     except WarlogError as exc:
         _fail(exc)
 

@@ -38,6 +38,7 @@ class DedupeEval:
     gold: dict[str, str]
     show_clusters: bool = True
     pair_counts: tuple[int, int, int] = (0, 0, 0)  # true positives, false positives, false negatives
+    long_clusters: int = 0  # clusters spanning more than 7 days with a day- or week-precise member
 
     @property
     def largest(self) -> tuple[int, int]:
@@ -59,6 +60,7 @@ class DedupeEval:
         tp, fp, fn = self.pair_counts
         lines.append(f"pairs: {tp} right merges, {fp} wrong merges, {fn} missed")
         lines.append("largest predicted cluster={} articles, largest gold group={}".format(*self.largest))
+        lines.append(f"clusters spanning more than 7 days with a day- or week-precise member: {self.long_clusters}")
         p, r, f = self.pairwise
         lines.append(f"pairwise precision={p:.3f} recall={r:.3f} f1={f:.3f}")
         p, r, f = self.bcubed
@@ -74,14 +76,26 @@ def _f1(p: float, r: float) -> float:
 Scores = tuple[tuple[float, float, float], tuple[float, float, float], tuple[int, int, int]]
 
 
-def score(gold: dict[str, str], pred: dict[str, str], skip: Callable[[str, str], bool] | None = None) -> Scores:
-    """Pairwise (pairs for which ``skip`` is true left out) and B-cubed scores, and the pair counts."""
+def score(
+    gold: dict[str, str], pred: dict[str, str], skip: Callable[[str, str], bool] | None = None,
+    override: dict[frozenset[str], bool | None] | None = None,
+) -> Scores:
+    """Pairwise (pairs for which ``skip`` is true left out) and B-cubed scores, and the pair counts. ``override``
+    relabels pairs (True same, False different, None left out: an audit judged it unclear); B-cubed keeps the
+    group labels."""
     items = sorted(gold)
     tp = fp = fn = 0
     for a, b in combinations(items, 2):
-        if skip is not None and skip(a, b):
+        same_g = gold[a] == gold[b]
+        key = frozenset((a, b))
+        if override is not None and key in override:
+            audited = override[key]
+            if audited is None:
+                continue
+            same_g = audited
+        elif skip is not None and skip(a, b):
             continue
-        same_g, same_p = gold[a] == gold[b], pred[a] == pred[b]
+        same_p = pred[a] == pred[b]
         tp += same_g and same_p
         fp += same_p and not same_g
         fn += same_g and not same_p
@@ -114,6 +128,7 @@ def evaluate_dedupe(folder: Path) -> DedupeEval:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "dedupe.duckdb"
         run_paths(files, db)
+        n_long = long_clusters(db)
         with Store(db, read_only=True) as store:
             rows = store.query(
                 "SELECT a.source_path, m.cluster_id, e.confidence FROM events e JOIN articles a USING (article_id) "
@@ -126,7 +141,20 @@ def evaluate_dedupe(folder: Path) -> DedupeEval:
     for name in gold:
         pred.setdefault(name, f"none:{name}")
     pw, bc, counts = score(gold, pred)
-    return DedupeEval(folder, len(gold), pw, bc, pred, gold, pair_counts=counts)
+    return DedupeEval(folder, len(gold), pw, bc, pred, gold, pair_counts=counts, long_clusters=n_long)
+
+
+LONG_CLUSTERS = (
+    "SELECT count(*) AS n FROM (SELECT m.cluster_id FROM cluster_members m JOIN events e USING (event_id) "
+    "GROUP BY m.cluster_id HAVING max(e.event_date) - min(e.event_date) > 7 AND min(e.date_precision) <= 2)"
+)
+
+
+def long_clusters(db: Path) -> int:
+    from warlog.store.duckdb_store import Store
+
+    with Store(db, read_only=True) as store:
+        return int(store.query(LONG_CLUSTERS)[0]["n"])
 
 
 def _main_clusters(db: Path) -> dict[int, str]:
@@ -144,8 +172,18 @@ def _main_clusters(db: Path) -> dict[int, str]:
     return out
 
 
-def evaluate_fakes(path: Path, gold_dates: bool = False) -> DedupeEval:
-    """Cross-outlet clustering on FA-KES (see the module docstring)."""
+def load_audit(path: Path) -> dict[frozenset[str], bool | None]:
+    """Pair labels from a hand audit of FA-KES pairs (``gold/fakes_pairs_audit.json``)."""
+    try:
+        pairs = json.loads(path.read_text(encoding="utf-8"))["pairs"]
+        return {frozenset((p["a"], p["b"])): {"same": True, "different": False}.get(p["audit"]) for p in pairs}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EvalFormatError(f"{path}: expected {{\"pairs\": [{{a, b, audit}}]}} ({exc})") from exc
+
+
+def evaluate_fakes(path: Path, gold_dates: bool = False, audit: Path | None = None) -> list[DedupeEval]:
+    """Cross-outlet clustering on FA-KES (see the module docstring): one run, scored against the FA-KES labels
+    and, with ``audit``, again with the pairs a person checked by reading both articles relabelled."""
     from warlog.execute.local import run_paths
 
     try:
@@ -167,6 +205,7 @@ def evaluate_fakes(path: Path, gold_dates: bool = False) -> DedupeEval:
         db = Path(tmp) / "fakes.duckdb"
         run_paths([src], db)
         by_line = _main_clusters(db)
+        n_long = long_clusters(db)
     names = {i: f"{r['source']}:{r['unit_id']}" for i, r in enumerate(recs, start=1)}
     gold = {names[i]: f"{r['event_date']}|{r['location']}" for i, r in enumerate(recs, start=1)}
     pred = {names[i]: by_line.get(i, f"none:{names[i]}") for i in names}
@@ -175,6 +214,12 @@ def evaluate_fakes(path: Path, gold_dates: bool = False) -> DedupeEval:
     def same_outlet_same_key(a: str, b: str) -> bool:
         return outlet[a] == outlet[b] and gold[a] == gold[b]
 
-    pw, bc, counts = score(gold, pred, skip=same_outlet_same_key)
-    label = f"{path} ({'gold incident dates as publication dates' if gold_dates else 'dates from the text'})"
-    return DedupeEval(Path(label), len(gold), pw, bc, pred, gold, show_clusters=False, pair_counts=counts)
+    label = f"{path} ({'gold incident dates as publication dates' if gold_dates else 'dates from the text'}"
+    out = []
+    for overrides in ([None] + ([audit] if audit is not None else [])):
+        override = load_audit(overrides) if overrides is not None else None
+        pw, bc, counts = score(gold, pred, skip=same_outlet_same_key, override=override)
+        name = label + (f"; pairs relabelled by the audit {overrides.name})" if overrides is not None else ")")
+        out.append(DedupeEval(Path(name), len(gold), pw, bc, pred, gold, show_clusters=False,
+                              pair_counts=counts, long_clusters=n_long))
+    return out

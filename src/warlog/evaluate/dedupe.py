@@ -215,11 +215,11 @@ def evaluate_fakes(path: Path, gold_dates: bool = False, audit: Path | None = No
         return outlet[a] == outlet[b] and gold[a] == gold[b]
 
     label = f"{path} ({'gold incident dates as publication dates' if gold_dates else 'dates from the text'}"
-    out = []
+    results: list[DedupeEval] = []
     for overrides in ([None] + ([audit] if audit is not None else [])):
         override = load_audit(overrides) if overrides is not None else None
         pw, bc, counts = score(gold, pred, skip=same_outlet_same_key, override=override)
         name = label + (f"; pairs relabelled by the audit {overrides.name})" if overrides is not None else ")")
-        out.append(DedupeEval(Path(name), len(gold), pw, bc, pred, gold, show_clusters=False,
-                              pair_counts=counts, long_clusters=n_long))
-    return out
+        results.append(DedupeEval(Path(name), len(gold), pw, bc, pred, gold, show_clusters=False,
+                                  pair_counts=counts, long_clusters=n_long))
+    return results

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import statistics
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 from warlog.data import Article, Doc, Event, content_hash
 from warlog.errors import EvalFormatError
 from warlog.evaluate.metrics import ClassificationReport, classification_report
-from warlog.extract.event_type import TAXONOMY, classify_text
+from warlog.extract.event_type import TAXONOMY, classify
 from warlog.extract.fatalities import estimate
 from warlog.resolve.geocode import distance_km
 from warlog.resolve.keys import fold
@@ -127,6 +128,9 @@ class AcledEval:
     sub_report: ClassificationReport | None = None
     actor1_scored: int = 0
     actor1_correct: int = 0
+    actor2_scored: int = 0
+    actor2_correct: int = 0
+    type_methods: Counter[str] = field(default_factory=Counter)
     fatalities_exact: int = 0
     fatalities_abs: list[int] = field(default_factory=list)
     location_scored: int = 0
@@ -142,11 +146,15 @@ class AcledEval:
 
         sub = self.sub_report
         lines = [
-            f"ACLED record evaluation on {self.path}: {self.n} notes ({self.no_event} gave no pipeline event)",
+            f"ACLED record evaluation on {self.path}: {self.n} notes ({self.no_event} gave no pipeline event, "
+            f"share {self.no_event / self.n if self.n else 0:.3f})",
             f"event_type accuracy={self.event_type_correct / self.n if self.n else 0:.3f}",
             f"sub_event_type accuracy={sub.accuracy if sub else 0:.3f} weighted_f1={sub.weighted_f1 if sub else 0:.3f}",
             f"actor1 accuracy={self.actor1_correct / self.actor1_scored if self.actor1_scored else 0:.3f} "
             f"(of {self.actor1_scored} rows with an actor1)",
+            f"actor2 accuracy={self.actor2_correct / self.actor2_scored if self.actor2_scored else 0:.3f} "
+            f"(of {self.actor2_scored} rows with an actor2)",
+            "sub-type decided by: " + ", ".join(f"{k} {v}" for k, v in sorted(self.type_methods.items())),
             f"fatalities exact={self.fatalities_exact / self.n if self.n else 0:.3f} "
             f"mae={sum(self.fatalities_abs) / len(self.fatalities_abs) if self.fatalities_abs else 0:.3f}",
             f"location named={self.location_named / self.location_scored if self.location_scored else 0:.3f} "
@@ -188,7 +196,8 @@ def evaluate_acled(path: Path, batch_size: int = 64, limit: int | None = None) -
         pipeline.drain_rejects()
         for row, doc in zip(chunk, docs, strict=True):
             ev.n += 1
-            decision = classify_text(row.notes)
+            decision = classify(row.notes)
+            ev.type_methods[decision.method] += 1
             gold_et, gold_sub_t = row.get("event_type"), row.get("sub_event_type")
             ev.event_type_correct += decision.event_type == gold_et
             if gold_sub_t in TAXONOMY:
@@ -206,6 +215,10 @@ def evaluate_acled(path: Path, batch_size: int = 64, limit: int | None = None) -
                 ev.actor1_scored += 1
                 if best is not None and best.actor1 is not None and _actor_key(best.actor1.name) == _actor_key(row.get("actor1")):
                     ev.actor1_correct += 1
+            if row.get("actor2"):
+                ev.actor2_scored += 1
+                if best is not None and best.actor2 is not None and _actor_key(best.actor2.name) == _actor_key(row.get("actor2")):
+                    ev.actor2_correct += 1
             if row.get("location"):
                 ev.location_scored += 1
                 place = best.place if best is not None else None

@@ -70,4 +70,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0003_event_type_method",
+        """
+        ALTER TABLE events ADD COLUMN type_method VARCHAR;
+        ALTER TABLE events ADD COLUMN type_rule VARCHAR;
+        ALTER TABLE events ADD COLUMN type_model_probability DOUBLE;
+        """,
+    ),
 ]

@@ -39,6 +39,7 @@ from warlog.extract.event_model import (  # noqa: E402
     file_sha256,
     save_model,
     strip_note_conventions,
+    train_csr,
 )
 from warlog.extract.event_type import TAXONOMY, classify_text  # noqa: E402
 from warlog.extract.sentences import split_sentences  # noqa: E402
@@ -122,46 +123,7 @@ class Data:
 
 def train(indices: np.ndarray, indptr: np.ndarray, y: np.ndarray, w: np.ndarray, n_labels: int,
           seed: int = SEED, epochs: int = EPOCHS) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    n = y.size
-    counts = np.bincount(y, minlength=n_labels).astype(np.float64)
-    cw = np.where(counts > 0, np.sqrt(n / (n_labels * np.maximum(counts, 1))), 0.0)
-    cw = np.clip(cw / cw[counts > 0].mean(), 0.2, 8.0).astype(np.float32)
-    sw = w * cw[y]
-    W = np.zeros((DIM, n_labels), dtype=np.float32)
-    b = np.log(np.maximum(counts, 1) / n).astype(np.float32)
-    b[counts == 0] = -30.0
-    HW = np.full((DIM, n_labels), 1e-6, dtype=np.float32)
-    Hb = np.full(n_labels, 1e-6, dtype=np.float32)
-    lens = np.diff(indptr)
-    for _ep in range(epochs):
-        order = rng.permutation(n)
-        for s in range(0, n, BATCH):
-            rows = order[s : s + BATCH]
-            starts, ends = indptr[rows], indptr[rows + 1]
-            rl = lens[rows]
-            take = np.repeat(starts - np.cumsum(np.concatenate([[0], rl[:-1]])), rl) + np.arange(rl.sum())
-            idx = indices[take]
-            row_of = np.repeat(np.arange(rows.size), rl)
-            vals = (1.0 / np.sqrt(rl)).astype(np.float32)[row_of]
-            seg = np.concatenate([[0], np.cumsum(rl)[:-1]])
-            Z = np.add.reduceat(W[idx] * vals[:, None], seg, axis=0) + b
-            Z -= Z.max(axis=1, keepdims=True)
-            P = np.exp(Z)
-            P /= P.sum(axis=1, keepdims=True)
-            P[np.arange(rows.size), y[rows]] -= 1.0
-            G = P * sw[rows][:, None] / rows.size
-            uniq, inv = np.unique(idx, return_inverse=True)
-            agg = np.zeros((uniq.size, n_labels), dtype=np.float32)
-            np.add.at(agg, inv, G[row_of] * vals[:, None])
-            agg += L2 * W[uniq]
-            HW[uniq] += agg * agg
-            W[uniq] -= LR * agg / np.sqrt(HW[uniq])
-            gb = G.sum(axis=0)
-            Hb += gb * gb
-            b -= LR * gb / np.sqrt(Hb)
-        del ends
-    return W, b
+    return train_csr(indices, indptr, y, w, n_labels, DIM, seed=seed, epochs=epochs, lr=LR, l2=L2, batch=BATCH)
 
 
 def rule_decisions(rows: list[dict[str, str]], cache: Path | None) -> list[tuple[str, str]]:
@@ -240,7 +202,7 @@ def main() -> None:
             model_pred = [model.predict(rows[i]["notes"])[0] for i in idx]
             res = {"n": float(len(idx)), "rules": wf1(gold, rule_pred), "model": wf1(gold, model_pred)}
             for m in margins:
-                comb = [combine(rules[i][0], rules[i][1], model, rows[i]["notes"], m).sub_event_type for i in idx]
+                comb = [combine(rules[i][0], rules[i][1], model, rows[i]["notes"], m, domain="notes").sub_event_type for i in idx]
                 res[f"combined@{m}"] = wf1(gold, comb)
                 per_margin[m].append(res[f"combined@{m}"])
             # news-like: first sentences of the held-out notes, date stripped
@@ -251,7 +213,7 @@ def main() -> None:
                 r2 = [classify_text(s) for _, s in fs]
                 res["first_sentence_rules"] = wf1(g2, [d.sub_event_type for d in r2])
                 res["first_sentence_combined"] = wf1(
-                    g2, [combine(d.sub_event_type, d.rule, model, s, margins[0]).sub_event_type for d, (_, s) in zip(r2, fs, strict=True)])
+                    g2, [combine(d.sub_event_type, d.rule, model, s, margins[0], domain="news").sub_event_type for d, (_, s) in zip(r2, fs, strict=True)])
             results[c] = res
             print(c, json.dumps({k: round(v, 3) for k, v in res.items()}), f"({time.time() - t0:.0f}s)", flush=True)
         keys = sorted({k for r in results.values() for k in r if k != "n"})

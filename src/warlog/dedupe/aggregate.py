@@ -182,10 +182,18 @@ class AggregateStage(Stage):
             top = placed.most_common(1)[0][0]
             focus = next(p for _m, p, _g in live if p is not None and _place_key(p) == top)
         groups: dict[tuple[str, dt.date | None], list[tuple[Mention, Place | None, GeoMethod]]] = {}
+        # an article whose event sentences name no place the gazetteer knows (an ACLED note on an unlisted
+        # village, a report without toponyms) keeps its events unplaced (geo_method unresolved, counted) rather than
+        # losing them; where another mention is placed, unplaced ones take the article's focus place
+        unplaced_only = focus is None
         for m, p, g in live:
             if p is None:
-                if focus is None:
+                if focus is None and not unplaced_only:
                     self.stats.counters["dropped_no_location"] += 1
+                    continue
+                if focus is None:
+                    key = ("", _week(m.date, doc.pub_date))
+                    groups.setdefault(key, []).append((m, None, GeoMethod.UNRESOLVED))
                     continue
                 p = focus
             key = (_place_key(p), _week(m.date, doc.pub_date))
@@ -208,7 +216,10 @@ class AggregateStage(Stage):
     def _event(self, doc: Doc, items: list[tuple[Mention, Place | None, GeoMethod]], cc: str | None) -> Event:
         ms = [m for m, _p, _g in items]
         place = _group_place(items)
-        geo_method = GeoMethod.SENTENCE if any(g == GeoMethod.SENTENCE for _m, _p, g in items) else GeoMethod.ARTICLE_FOCUS
+        geo_method = (GeoMethod.SENTENCE if any(g == GeoMethod.SENTENCE for _m, _p, g in items) else
+                      GeoMethod.UNRESOLVED if place is None else GeoMethod.ARTICLE_FOCUS)
+        if place is None:
+            self.stats.counters["unplaced_events"] += 1
         lead = max(ms, key=_weight)
         event_type, sub = lead.event_type, lead.sub_event_type
         civ_killed = any(m.civilian_fatalities for m in ms)
@@ -265,7 +276,7 @@ class AggregateStage(Stage):
             civilian_fatalities=civ.best,
             evidence=evidence,
             claims=claims,
-            confidence=round(sum(m.confidence for m in ms) / len(ms) * (0.85 if geo_method == GeoMethod.ARTICLE_FOCUS else 1.0), 3),
+            confidence=round(sum(m.confidence for m in ms) / len(ms) * {GeoMethod.ARTICLE_FOCUS: 0.85, GeoMethod.UNRESOLVED: 0.7}.get(geo_method, 1.0), 3),
             interaction=interaction_code(inter1, inter2),
             source_name=doc.article.url or doc.article.source_path,
             typing=lead.typing,

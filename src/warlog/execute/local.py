@@ -101,7 +101,18 @@ def apply_learned(store: Store) -> dict[str, int]:
     add = lexicon_additions(store)
     n_actor = register_aliases(add.get("actor", {}))
     n_place = sum(gazetteer().add_alias(a, v) for a, v in add.get("place", {}).items())
-    return {"actor": n_actor, "place": n_place}
+    return {"actor": n_actor, "place": n_place, "event_model": use_local_model(store.path)}
+
+
+def use_local_model(db: str | Path) -> int:
+    """Use the sub-event model ``warlog learn`` wrote next to the database, when there is one (1), else the
+    shipped model (0)."""
+    from warlog.extract.event_model import use_model
+    from warlog.learn import local_model_path
+
+    path = local_model_path(db)
+    use_model(path if path.exists() else None)
+    return int(path.exists())
 
 
 def _flush(

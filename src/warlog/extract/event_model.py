@@ -8,8 +8,9 @@ checksum, measured figures); nothing is downloaded. A missing or corrupt model f
 naming the file and the reason.
 
 ``combine`` merges the codebook rules' decision with the model's probabilities: each rule carries its precision
-measured on the training notes; the model decides where no rule fires, where only the weak lexicon fallback fires,
-or where the model's probability of its own class is higher than the rule's measured precision by a margin.
+measured on the training notes. On news text the rules stay decisive where they fire and the model decides where
+they are silent or weak; on ACLED notes (``domain="notes"``) the model also overrules a rule whose measured
+precision is below the model's probability.
 """
 
 from __future__ import annotations
@@ -189,6 +190,57 @@ def shipped_or_override() -> EventModel | None:
     return load_model(path)
 
 
+def train_csr(indices: np.ndarray, indptr: np.ndarray, y: np.ndarray, w: np.ndarray, n_labels: int, dim: int,
+              seed: int = 13, epochs: int = 4, lr: float = 0.5, l2: float = 1e-6, batch: int = 256,
+              init: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax regression over hashed sparse rows (CSR: ``indices``/``indptr``), Adagrad with L2, balanced class
+    weights (square root of inverse frequency), 1/sqrt(n) row scaling; ``init``: start from these weights (an
+    update of a trained model). Deterministic for a seed."""
+    rng = np.random.default_rng(seed)
+    n = y.size
+    counts = np.bincount(y, minlength=n_labels).astype(np.float64)
+    cw = np.where(counts > 0, np.sqrt(n / (n_labels * np.maximum(counts, 1))), 0.0)
+    cw = np.clip(cw / cw[counts > 0].mean(), 0.2, 8.0).astype(np.float32)
+    sw = w * cw[y]
+    if init is not None:
+        W, b = init[0].astype(np.float32).copy(), init[1].astype(np.float32).copy()
+    else:
+        W = np.zeros((dim, n_labels), dtype=np.float32)
+        b = np.log(np.maximum(counts, 1) / n).astype(np.float32)
+        b[counts == 0] = -30.0
+    HW = np.full((dim, n_labels), 1e-6, dtype=np.float32)
+    Hb = np.full(n_labels, 1e-6, dtype=np.float32)
+    lens = np.diff(indptr)
+    for _ep in range(epochs):
+        order = rng.permutation(n)
+        for s in range(0, n, batch):
+            rows = order[s : s + batch]
+            starts = indptr[rows]
+            rl = lens[rows]
+            take = np.repeat(starts - np.cumsum(np.concatenate([[0], rl[:-1]])), rl) + np.arange(rl.sum())
+            idx = indices[take]
+            row_of = np.repeat(np.arange(rows.size), rl)
+            vals = (1.0 / np.sqrt(rl)).astype(np.float32)[row_of]
+            seg = np.concatenate([[0], np.cumsum(rl)[:-1]])
+            Z = np.add.reduceat(W[idx] * vals[:, None], seg, axis=0) + b
+            Z -= Z.max(axis=1, keepdims=True)
+            P = np.exp(Z)
+            P /= P.sum(axis=1, keepdims=True)
+            P[np.arange(rows.size), y[rows]] -= 1.0
+            G = P * sw[rows][:, None] / rows.size
+            uniq, inv = np.unique(idx, return_inverse=True)
+            agg = np.zeros((uniq.size, n_labels), dtype=np.float32)
+            np.add.at(agg, inv, G[row_of] * vals[:, None])
+            agg += l2 * W[uniq]
+            HW[uniq] += agg * agg
+            W[uniq] -= lr * agg / np.sqrt(HW[uniq])
+            gb = G.sum(axis=0)
+            Hb += gb * gb
+            b -= lr * gb / np.sqrt(Hb)
+    return W, b
+
+
+
 # ---------------------------------------------------------------- combining rules and model
 
 WEAK_RULES = frozenset({"lexicon", "no-cue", "kill-armed", "kill-civilian", "operation"})
@@ -207,8 +259,17 @@ class Combined:
     model_probability: float | None  # the model's probability of the chosen sub-type (None without a model)
 
 
-def combine(rule_sub: str, rule: str, model: EventModel | None, text: str, margin: float | None = None) -> Combined:
-    """The decision for ``text`` given the rules' ``rule_sub`` (decided by ``rule``) and the model."""
+def combine(rule_sub: str, rule: str, model: EventModel | None, text: str, margin: float | None = None,
+            domain: str = "news") -> Combined:
+    """The decision for ``text`` given the rules' ``rule_sub`` (decided by ``rule``) and the model.
+
+    ``domain="notes"`` (ACLED coder notes, the model's own domain): the model overrules a rule when its probability
+    is higher than the rule's precision measured on the training notes (plus ``margin``). ``domain="news"``
+    (articles, news snippets: the default): the codebook rules stay decisive where they fire; the model decides
+    only where the rules are silent or fall back to a weak cue (``WEAK_RULES``), and then only when its probability
+    is higher than that weak rule's precision. Notes and news differ in convention (a note describing a battle
+    with shelling is coded *Armed clash*; a news sentence about shelling is *Shelling*), so the per-rule
+    precisions measured on notes do not carry over to news."""
     if model is None:
         return Combined(rule_sub, "rule", rule, rule_sub, 1.0, None, None)
     m = DEFAULT_MARGIN if margin is None else margin
@@ -216,6 +277,7 @@ def combine(rule_sub: str, rule: str, model: EventModel | None, text: str, margi
     prec = model.rule_precision.get(rule, (DEFAULT_PRIOR, 0))[0] if rule not in ("no-cue",) else 0.0
     if msub == rule_sub:
         return Combined(rule_sub, "rule+model", rule, rule_sub, prec, msub, mp)
-    if rule in ("no-cue",) or mp > prec + m:
+    overrulable = domain == "notes" or rule in WEAK_RULES
+    if overrulable and (rule == "no-cue" or mp > prec + m):
         return Combined(msub, "model", rule, rule_sub, prec, msub, mp)
     return Combined(rule_sub, "rule", rule, rule_sub, prec, msub, probs.get(rule_sub, 0.0))

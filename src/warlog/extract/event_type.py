@@ -620,11 +620,12 @@ def classify_text(text: str, sentence_hits: list[TriggerHit] | None = None) -> T
     return TypeDecision(sub, rule, scores[sub], (s, e, text[s:e]), dict(scores))
 
 
-def classify(text: str, sentence_hits: list[TriggerHit] | None = None) -> TypeDecision:
+def classify(text: str, sentence_hits: list[TriggerHit] | None = None, domain: str = "news") -> TypeDecision:
     """The codebook rules (``classify_text``) combined with the learned sub-event model
     (``extract/event_model.py``): the rules decide where they are explicit and reliable on the training notes,
     the model where they are silent, weak or less likely right than the model (``event_model.combine``). The
-    decision records who decided and the model's probability. Without a shipped model: the rules alone."""
+    decision records who decided and the model's probability. Without a shipped model: the rules alone.
+    ``domain``: "news" (articles and news snippets) or "notes" (ACLED coder notes; see ``event_model.combine``)."""
     from dataclasses import replace
 
     from warlog.extract.event_model import combine, shipped_or_override
@@ -633,7 +634,7 @@ def classify(text: str, sentence_hits: list[TriggerHit] | None = None) -> TypeDe
     model = shipped_or_override()
     if model is None:
         return d
-    c = combine(d.sub_event_type, d.rule, model, text)
+    c = combine(d.sub_event_type, d.rule, model, text, domain=domain)
     if c.method == "model":
         return replace(d, sub_event_type=c.sub_event_type, rule=f"model (rules: {d.rule})", score=c.model_probability or 0.0,
                        method="model", model_probability=c.model_probability, rule_sub_event_type=d.sub_event_type,

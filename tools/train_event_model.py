@@ -45,6 +45,10 @@ from warlog.extract.event_type import TAXONOMY, classify_text  # noqa: E402
 from warlog.extract.sentences import split_sentences  # noqa: E402
 
 SEED = 13
+# Syria's rows are Battles only (the source kept no other event type): a note about shelling or an airstrike in
+# Syria is there only when ACLED coded it a battle, which teaches "Syrian shelling -> Armed clash". They are left
+# out of training and of the rule precisions; leave-one-country-out still tests on them.
+NOT_FOR_TRAINING = {"Syria"}
 DIM = 1 << 18
 EPOCHS = 4
 LR = 0.5
@@ -180,6 +184,7 @@ def main() -> None:
     rows = read_rows(src)
     labels = [k for k in TAXONOMY if any(r["sub_event_type"] == k for r in rows)]
     print(f"{len(rows)} rows, {len(labels)} sub-types", flush=True)
+    trainable = np.asarray([r["country"] not in NOT_FOR_TRAINING for r in rows])
     data = Data(rows, labels)
     print(f"{data.y.size} examples, {data.indices.size} features ({time.time() - t0:.0f}s)", flush=True)
     rules = rule_decisions(rows, args.cache)
@@ -192,9 +197,9 @@ def main() -> None:
         per_margin: dict[float, list[float]] = defaultdict(list)
         for c in sorted(set(countries.tolist())):
             test = countries == c
-            keep_ex = ~test[data.group]
+            keep_ex = (~test & trainable)[data.group]
             W, b = train(*data.subset(keep_ex), n_labels=len(labels), epochs=args.epochs)
-            rp = rule_precision(rows, rules, ~test)
+            rp = rule_precision(rows, rules, ~test & trainable)
             model = make_model(W, b, labels, rp)
             idx = np.flatnonzero(test)
             gold = [rows[i]["sub_event_type"] for i in idx]
@@ -224,11 +229,12 @@ def main() -> None:
         print(f"written {out}")
         return
 
-    W, b = train(data.indices, data.indptr, data.y, data.w, n_labels=len(labels), epochs=args.epochs)
-    rp = rule_precision(rows, rules)
+    W, b = train(*data.subset(trainable[data.group]), n_labels=len(labels), epochs=args.epochs)
+    rp = rule_precision(rows, rules, trainable)
     config = {"features": "word 1-2 grams + char 4-grams of words, crc32 mod 2**18, 1/sqrt(n) scaling",
               "epochs": args.epochs, "lr": LR, "l2": L2, "batch": BATCH, "seed": SEED,
-              "segments": "stripped note (1.0) + first sentence (0.5)"}
+              "segments": "stripped note (1.0) + first sentence (0.5)",
+              "not_for_training": sorted(NOT_FOR_TRAINING)}
     save_model(args.out, labels, W, b, config, rp)
     model = make_model(W, b, labels, rp)
     train_pred = [model.predict(rows[i]["notes"])[0] for i in range(0, len(rows), 10)]
@@ -244,7 +250,7 @@ def main() -> None:
         "seed": SEED,
         "config": config,
         "labels": labels,
-        "examples": int(data.y.size),
+        "examples": int(trainable[data.group].sum()),
         "train_weighted_f1_every_10th_row": round(wf1(train_gold, train_pred), 4),
         "figures": "leave-one-country-out and holdout figures: docs/notes/issue-15.md",
         "command": "python tools/train_event_model.py",

@@ -273,8 +273,11 @@ def combine(rule_sub: str, rule: str, model: EventModel | None, text: str, margi
     if model is None:
         return Combined(rule_sub, "rule", rule, rule_sub, 1.0, None, None)
     m = DEFAULT_MARGIN if margin is None else margin
-    msub, mp, probs = model.predict(text)
     prec = model.rule_precision.get(rule, (DEFAULT_PRIOR, 0))[0] if rule not in ("no-cue",) else 0.0
+    if domain != "notes" and rule not in WEAK_RULES:
+        # news text and a rule that fired: the rule decides, the model is not consulted (keeps the fast path fast)
+        return Combined(rule_sub, "rule", rule, rule_sub, prec, None, None)
+    msub, mp, probs = model.predict(text)
     if msub == rule_sub:
         return Combined(rule_sub, "rule+model", rule, rule_sub, prec, msub, mp)
     overrulable = domain == "notes" or rule in WEAK_RULES

@@ -121,6 +121,26 @@ class ActorMethod(StrEnum):
     COREFERENCE = "coreference"  # a pronoun subject ("It signed ...") resolved to the previous sentence's actor
 
 
+class TypeMethod(StrEnum):
+    """Who decided an event's sub-type (``extract.event_type.classify``)."""
+
+    RULE = "rule"  # a codebook rule, the learned model disagreeing less confidently than the rule's precision
+    MODEL = "model"  # the learned sub-event model (no rule, a weak rule, or a rule less reliable than the model)
+    RULE_AND_MODEL = "rule+model"  # both agree
+    LEXICON = "lexicon"  # the trigger lexicon alone (no classifier decision applied)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeResolution:
+    """How a sub-event type was resolved: method, the deciding rule, its precision measured on the training notes
+    and the model's probability of the chosen sub-type."""
+
+    method: TypeMethod
+    rule: str
+    rule_precision: float | None = None
+    model_probability: float | None = None
+
+
 @dataclass(slots=True)
 class Article:
     """One input article as read from disk, before cleaning."""
@@ -216,6 +236,7 @@ class Mention:
     place_candidates: list[tuple[Span, str, str]] = field(default_factory=list)  # (span, text, role)
     date_expr: tuple[Span, str] | None = None  # the date expression nearest the trigger, unresolved
     other_actors: list[Actor] = field(default_factory=list)  # armed actors in the sentence not in a role
+    typing: TypeResolution | None = None  # how the sub-type was decided
 
 
 @dataclass(slots=True)
@@ -251,6 +272,7 @@ class Event:
     reportability: float | None = None  # probability that it is an event of the article (dedupe.reportable)
     reportable: bool = True  # False: under the reportability threshold, kept for review, left out of exports
     reportable_method: ReportableMethod = ReportableMethod.NONE
+    typing: TypeResolution | None = None  # how the sub-type was decided (the lead mention's)
 
 
 @dataclass(slots=True)

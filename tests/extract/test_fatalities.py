@@ -44,3 +44,25 @@ def test_civilian_share() -> None:
 def test_over_keeps_low_above() -> None:
     est = estimate("Warplanes killed over 400 civilians this week.")
     assert est.low == 401 and est.high is None and est.civilian == est.best
+
+
+def test_acled_note_conventions() -> None:
+    from warlog.extract.fatalities import acled_fatalities
+
+    assert acled_fatalities("Militants ambushed a convoy, killing and wounding all inside. Unknown fatalities coded as 10.").value == 10
+    r = acled_fatalities("A mine hit a truck; 6 soldiers were killed and wounded. Fatalities are coded as half due to unclear casualties.")
+    assert r.value == 3 and r.method == "note: coded as half"
+    assert acled_fatalities("An airstrike killed 13 militants, and injured 12. 13 fatalities split over 2 events, coded here as 7.").value == 7
+    assert acled_fatalities("Forces killed 16 militants (split across 2 events) in two villages.").value == 8
+
+
+def test_country_convention_learned_from_training_notes() -> None:
+    from warlog.extract.fatalities import acled_fatalities, conventions
+
+    text = "Taliban militants attacked a checkpoint, killing 3 soldiers."
+    if conventions().get("AF", {}).get("state_victims_zero", 0) < 0.6:
+        pytest.skip("no Afghanistan convention in fatality_conventions.json")
+    r = acled_fatalities(text, "AF")
+    assert r.value == 0 and r.method.startswith("convention")
+    assert acled_fatalities(text, "NG").value == 3
+    assert acled_fatalities("Soldiers killed 3 Taliban militants in a raid.", "AF").value == 3

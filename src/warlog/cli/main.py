@@ -224,6 +224,18 @@ def unreportable(
 
 
 @app.command()
+def learn(db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB database whose reviews to learn from.")) -> None:
+    """Update the sub-event model from the reviewed events (confirmed, corrected) of a database; writes
+    <db>.event_model.npz (never the shipped model), which later runs on that database use."""
+    from warlog.learn import learn as learn_reviews
+
+    try:
+        typer.echo(learn_reviews(db).render())
+    except WarlogError as exc:
+        _fail(exc)
+
+
+@app.command()
 def demo(
     db: Path = typer.Option(Path("warlog-demo.duckdb"), "--db", help="Database for the demo."),
 ) -> None:

@@ -253,7 +253,7 @@ class AggregateStage(Stage):
                 continue
             ev = self._event(doc, items, cc)
             if claimant is not None and ev.event_type in TYPE_RANK and TYPE_RANK[ev.event_type] >= 4:
-                ev.actor1 = finalise_actor(claimant, ev.place.country if ev.place else cc)
+                ev.actor1 = finalise_actor(claimant, ev.place.country if ev.place else cc, ev.event_date or doc.pub_date)
                 if ev.actor2 is not None and ev.actor1 is not None and ev.actor2.name == ev.actor1.name:
                     ev.actor2 = None
                 ev.interaction = interaction_code(ev.actor1.inter if ev.actor1 else 0, ev.actor2.inter if ev.actor2 else 0)
@@ -312,12 +312,12 @@ class AggregateStage(Stage):
             actor2 = next((a for a in a2_pool if a.inter == 7), None) or _most_common(a2_pool)
         else:
             actor2 = _most_common(armed_pool) or _most_common(a2_pool)
-        actor1 = finalise_actor(actor1, country)
-        actor2 = finalise_actor(actor2, country)
-        fat = merge_quantities(m.fatalities for m in ms if m.fatalities is not None)
-        civ = merge_quantities(m.fatalities for m in ms if m.fatalities is not None and m.civilian_fatalities)
         dated = sorted(ms, key=lambda m: (m.date is None, m.date_precision, m.date_source == DateSource.PUBLICATION))
         dm = dated[0]
+        actor1 = finalise_actor(actor1, country, dm.date or doc.pub_date)
+        actor2 = finalise_actor(actor2, country, dm.date or doc.pub_date)
+        fat = merge_quantities(m.fatalities for m in ms if m.fatalities is not None)
+        civ = merge_quantities(m.fatalities for m in ms if m.fatalities is not None and m.civilian_fatalities)
         evidence: list[Evidence] = []
         aid = doc.doc_id
         for m in ms:
@@ -353,10 +353,11 @@ class AggregateStage(Stage):
             civilian_fatalities=civ.best,
             evidence=evidence,
             claims=claims,
-            confidence=round(sum(m.confidence for m in ms) / len(ms) * (0.85 if geo_method == GeoMethod.ARTICLE_FOCUS else 1.0), 3),
+            confidence=round(sum(m.confidence for m in ms) / len(ms) * {GeoMethod.ARTICLE_FOCUS: 0.85, GeoMethod.UNRESOLVED: 0.7}.get(geo_method, 1.0), 3),
             interaction=interaction_code(inter1, inter2),
             source_name=doc.article.url or doc.article.source_path,
             flags=_flags(geo_method, dm.date),
+            typing=lead.typing,
         )
 
     def _article_claims(self, doc: Doc) -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import statistics
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +23,8 @@ from pathlib import Path
 from warlog.data import Article, Doc, Event, content_hash
 from warlog.errors import EvalFormatError
 from warlog.evaluate.metrics import ClassificationReport, classification_report
-from warlog.extract.event_type import TAXONOMY, classify_text
-from warlog.extract.fatalities import estimate
+from warlog.extract.event_type import TAXONOMY, classify
+from warlog.extract.fatalities import acled_fatalities
 from warlog.resolve.geocode import distance_km
 from warlog.resolve.keys import fold
 
@@ -104,7 +106,7 @@ def evaluate_fatalities(path: Path) -> FatalityEval:
         if not row.notes or not gold_s.lstrip("-").isdigit():
             continue
         gold = int(gold_s)
-        pred = estimate(row.notes).acled
+        pred = acled_fatalities(row.notes).value
         ev.n += 1
         ev.exact += pred == gold
         ev.abs_errors.append(abs(pred - gold))
@@ -127,6 +129,11 @@ class AcledEval:
     sub_report: ClassificationReport | None = None
     actor1_scored: int = 0
     actor1_correct: int = 0
+    actor2_scored: int = 0
+    actor2_correct: int = 0
+    actor1_open: int = 0  # right up to the closing year of a period suffix
+    actor2_open: int = 0
+    type_methods: Counter[str] = field(default_factory=Counter)
     fatalities_exact: int = 0
     fatalities_abs: list[int] = field(default_factory=list)
     location_scored: int = 0
@@ -143,11 +150,18 @@ class AcledEval:
 
         sub = self.sub_report
         lines = [
-            f"ACLED record evaluation on {self.path}: {self.n} notes ({self.no_event} gave no pipeline event)",
+            f"ACLED record evaluation on {self.path}: {self.n} notes ({self.no_event} gave no pipeline event, "
+            f"share {self.no_event / self.n if self.n else 0:.3f})",
             f"event_type accuracy={self.event_type_correct / self.n if self.n else 0:.3f}",
             f"sub_event_type accuracy={sub.accuracy if sub else 0:.3f} weighted_f1={sub.weighted_f1 if sub else 0:.3f}",
             f"actor1 accuracy={self.actor1_correct / self.actor1_scored if self.actor1_scored else 0:.3f} "
             f"(of {self.actor1_scored} rows with an actor1)",
+            f"actor2 accuracy={self.actor2_correct / self.actor2_scored if self.actor2_scored else 0:.3f} "
+            f"(of {self.actor2_scored} rows with an actor2)",
+            f"actor1/actor2 accuracy counting an open suffix as its closed form (export date): "
+            f"{self.actor1_open / self.actor1_scored if self.actor1_scored else 0:.3f} / "
+            f"{self.actor2_open / self.actor2_scored if self.actor2_scored else 0:.3f}",
+            "sub-type decided by: " + ", ".join(f"{k} {v}" for k, v in sorted(self.type_methods.items())),
             f"fatalities exact={self.fatalities_exact / self.n if self.n else 0:.3f} "
             f"mae={sum(self.fatalities_abs) / len(self.fatalities_abs) if self.fatalities_abs else 0:.3f}",
             f"location named={self.location_named / self.location_scored if self.location_scored else 0:.3f} "
@@ -164,6 +178,15 @@ class AcledEval:
 
 def _actor_key(name: str) -> str:
     return fold(name).replace("  ", " ").strip()
+
+
+_CLOSED_SUFFIX = re.compile(r"\((\d{4})-\d{4}\)")
+
+
+def _actor_key_open(name: str) -> str:
+    """The key with a closed period suffix opened: ACLED closes 'Military Forces of X (2014-)' into '(2014-2021)'
+    once the leader has gone, so exports made at different times spell the same period two ways."""
+    return _actor_key(_CLOSED_SUFFIX.sub(r"(\1-)", name))
 
 
 def _best_event(doc: Doc) -> Event | None:
@@ -191,24 +214,36 @@ def evaluate_acled(path: Path, batch_size: int = 64, limit: int | None = None) -
         pipeline.drain_rejects()
         for row, doc in zip(chunk, docs, strict=True):
             ev.n += 1
-            decision = classify_text(row.notes)
+            decision = classify(row.notes, domain="notes")
+            ev.type_methods[decision.method] += 1
             gold_et, gold_sub_t = row.get("event_type"), row.get("sub_event_type")
             ev.event_type_correct += decision.event_type == gold_et
             if gold_sub_t in TAXONOMY:
                 gold_sub.append(gold_sub_t)
                 pred_sub.append(decision.sub_event_type)
+            best = _best_event(out.get(doc.doc_id, doc))
             fat = row.get("fatalities")
             if fat.isdigit():
-                pred = estimate(row.notes).acled
+                # the country the pipeline placed the note in (never the gold column) selects the conventions
+                cc = (best.place.country if best is not None and best.place is not None else None) or out.get(
+                    doc.doc_id, doc).meta.get("focus_country")
+                pred = acled_fatalities(row.notes, cc).value
                 ev.fatalities_exact += pred == int(fat)
                 ev.fatalities_abs.append(abs(pred - int(fat)))
-            best = _best_event(out.get(doc.doc_id, doc))
             if best is None:
                 ev.no_event += 1
             if row.get("actor1"):
                 ev.actor1_scored += 1
                 if best is not None and best.actor1 is not None and _actor_key(best.actor1.name) == _actor_key(row.get("actor1")):
                     ev.actor1_correct += 1
+                if best is not None and best.actor1 is not None and _actor_key_open(best.actor1.name) == _actor_key_open(row.get("actor1")):
+                    ev.actor1_open += 1
+            if row.get("actor2"):
+                ev.actor2_scored += 1
+                if best is not None and best.actor2 is not None and _actor_key(best.actor2.name) == _actor_key(row.get("actor2")):
+                    ev.actor2_correct += 1
+                if best is not None and best.actor2 is not None and _actor_key_open(best.actor2.name) == _actor_key_open(row.get("actor2")):
+                    ev.actor2_open += 1
             if row.get("country") == "Syria" and row.get("latitude") and row.get("longitude"):
                 ev.syria_rows += 1
             if row.get("location"):

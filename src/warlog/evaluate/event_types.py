@@ -12,7 +12,7 @@ from pathlib import Path
 
 from warlog.errors import EvalFormatError
 from warlog.evaluate.metrics import ClassificationReport, classification_report
-from warlog.extract.event_type import CASE_CODES, classify_text
+from warlog.extract.event_type import CASE_CODES, classify
 
 
 @dataclass(slots=True)
@@ -62,7 +62,7 @@ def evaluate_event_types(path: Path) -> EventTypeEval:
     pred: list[str] = []
     extra = extra_abst = 0
     for _id, text, label in read_case_tsv(path):
-        code = classify_text(text).case_code
+        code = classify(text).case_code
         if label in CASE_CODES.values():
             gold.append(label)
             pred.append(code)

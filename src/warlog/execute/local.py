@@ -110,12 +110,11 @@ def run_paths(
     or WARC file); ``on_file`` (older) with 1 as each file is finished reading. ``recycle_after``: articles
     after which a worker's pipeline is replaced by a fresh one (default ``workers.RECYCLE_AFTER``)."""
     from warlog.execute.workers import RECYCLE_AFTER, InlineRunner, PoolRunner
-    from warlog.store.review import lexicon_additions
 
     files = list(iter_files(paths))
     with RunLock(db):
         with open_waiting(db) as store:
-            learned = lexicon_additions(store)
+            learned = learned_additions(store)
             done = ProcessedIds(store)
             run_id = store.start_run([str(p) for p in paths])
         summary = RunSummary(run_id, workers=max(1, workers))
@@ -250,12 +249,31 @@ def _merge_stats(merged: list[Any], stats: list[Any]) -> None:
 
 
 def apply_learned(learned: Store | dict[str, dict[str, str]]) -> dict[str, int]:
-    """Load the analysts' lexicon additions (store.review) into actor matching and the gazetteer of this process."""
+    """Load what a database taught (``learned_additions``: the analysts' lexicon additions, a retrained
+    sub-event model) into actor matching, the gazetteer and event typing of this process."""
     from warlog.extract.actors import register_aliases
     from warlog.resolve.geocode import gazetteer
-    from warlog.store.review import lexicon_additions
-
-    add = lexicon_additions(learned) if isinstance(learned, Store) else learned
+    add = learned_additions(learned) if isinstance(learned, Store) else learned
     n_actor = register_aliases(add.get("actor", {}))
     n_place = sum(gazetteer().add_alias(a, v) for a, v in add.get("place", {}).items())
-    return {"actor": n_actor, "place": n_place}
+    n_model = 0
+    model = add.get("event_model", {}).get("path")
+    if model:
+        from warlog.extract.event_model import use_model
+
+        use_model(Path(model))
+        n_model = 1
+    return {"actor": n_actor, "place": n_place, "event_model": n_model}
+
+
+def learned_additions(store: Store) -> dict[str, dict[str, str]]:
+    """What this database taught: the analysts' lexicon additions, and the sub-event model ``warlog learn``
+    wrote next to it (``<db>.event_model.npz``) when there is one."""
+    from warlog.learn import local_model_path
+    from warlog.store.review import lexicon_additions
+
+    add = dict(lexicon_additions(store))
+    local = local_model_path(store.path)
+    if local.exists():
+        add["event_model"] = {"path": str(local)}
+    return add

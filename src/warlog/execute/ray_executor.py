@@ -48,9 +48,9 @@ def run_ray(
         results: list[ShardResult] = []
         try:
             from warlog.dedupe.cluster import recluster
-            from warlog.store.review import lexicon_additions
+            from warlog.execute.local import learned_additions
 
-            learned = lexicon_additions(store)
+            learned = learned_additions(store)
             task: Any = ray.remote(num_cpus=cpus_per_task)(process_shard)
             refs = [
                 task.remote(f"shard-{i:05d}", [str(f) for f in shard], str(out), run_id, batch_size, learned)

@@ -56,14 +56,11 @@ def process_shard(
     shard_id: str, files: Sequence[str], out_dir: str, run_id: str, batch_size: int = 32,
     learned: dict[str, dict[str, str]] | None = None,
 ) -> ShardResult:
-    from warlog.extract.actors import register_aliases
+    from warlog.execute.local import apply_learned
     from warlog.pipeline.default import default_pipeline
-    from warlog.resolve.geocode import gazetteer
 
-    if learned:  # analysts' lexicon additions, read by the driver from the store
-        register_aliases(learned.get("actor", {}))
-        for alias, value in learned.get("place", {}).items():
-            gazetteer().add_alias(alias, value)
+    if learned:  # what the database taught (lexicon additions, a retrained model), read by the driver
+        apply_learned(learned)
 
     folder = Path(out_dir) / shard_id
     if (folder / MARKER).is_file():

@@ -81,14 +81,11 @@ class BatchProcessor:
     caches are start-up, not throughput (the benchmark asks for it)."""
 
     def __init__(self, learned: dict[str, dict[str, str]] | None = None, warm_up: bool = False) -> None:
-        from warlog.extract.actors import register_aliases
+        from warlog.execute.local import apply_learned
         from warlog.pipeline.default import default_pipeline
-        from warlog.resolve.geocode import gazetteer
 
         if learned:
-            register_aliases(learned.get("actor", {}))
-            for alias, value in learned.get("place", {}).items():
-                gazetteer().add_alias(alias, value)
+            apply_learned(learned)
         self.pipeline = default_pipeline()
         if warm_up:
             from warlog.bench import WARM_UP

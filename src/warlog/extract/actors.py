@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from warlog.assets import load_json
 
@@ -55,9 +56,65 @@ def register_aliases(aliases: dict[str, str]) -> int:
     return len(new)
 
 
+_NOT_ARMED = re.compile(r"\b(?:Party|League|Congress|Coalition|Union|Association|Federation|Students?|Workers|"
+                        r"Supporters|Teachers|Journalists|Farmers|Traders|Council|Committee|Alliance)\b")
+_ACRONYM_STOP = {"PDF", "USA", "CIA", "FBI", "NGO", "UN", "EU", "AU", "BBC", "CNN", "SMS", "GPS", "ICU", "VIP", "PM", "MP"}
+
+
+def _fold_name(name: str) -> str:
+    return re.sub(r"[\W_]+", " ", name.lower()).strip()
+
+
+def _variants(name: str) -> set[str]:
+    """Spellings of a group name in news text: 'Hayat Tahrir al Sham' -> also 'Hayat Tahrir al-Sham'."""
+    out = {name}
+    out.add(re.sub(r"\b(al|el|ad|ash|as|an|ar)\s+(?=[A-Z])", r"\1-", name))
+    out.add(re.sub(r"\b(Al|El)\s+(?=[A-Z])", r"\1-", name))
+    for v in list(out):  # "Maute group", "Arakan army"
+        out.add(re.sub(r"\b(Group|Militia|Army|Front|Forces|Movement|Brigade|Battalion|Division)$", lambda m: m.group(1).lower(), v))
+    return {v for v in out if v}
+
+
+def learned_groups() -> list[dict[str, Any]]:
+    """Named armed groups learned from ACLED's training records (``tools/build_actor_tables.py``): ACLED's name,
+    inter code and aliases ('HTS: Hayat Tahrir al Sham' <- 'HTS', 'Hayat Tahrir al Sham', 'Hayat Tahrir al-Sham').
+    Rebel, political and identity militias and external forces seen at least 10 times; names of a category bound
+    to a country ('Fulani Ethnic Militia (Nigeria)') and combined names ('X and/or Y') are left out."""
+    out = []
+    for g in load_json("acled_actors.json")["groups"]:
+        name, inter, n = g["name"], g.get("inter"), int(g.get("n", 0))
+        if inter not in (2, 3, 4, 8) or n < 10 or "and/or" in name or name.endswith(")") or name.startswith("Former "):
+            continue
+        if inter == 3 and _NOT_ARMED.search(name):
+            continue
+        aliases: set[str] = set()
+        acr, _, full = name.partition(": ")
+        if full:
+            if len(acr) >= 3 and acr.upper() == acr and acr not in _ACRONYM_STOP:
+                aliases.add(acr)
+            aliases |= _variants(full)
+        elif len(name) >= 5:
+            aliases |= _variants(name)
+        if aliases:
+            out.append({"name": name, "inter": inter, "aliases": sorted(aliases),
+                        "country": (g.get("countries") or [None])[0], "kind": "acled"})
+    return out
+
+
 @lru_cache(maxsize=1)
 def _index() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, ActorEntry]]:
-    lex = list(load_json("actor_lexicon.json")["actors"])
+    lex = [dict(a) for a in load_json("actor_lexicon.json")["actors"]]
+    groups = learned_groups()
+    # the lexicon's own spelling of a group ACLED names otherwise takes ACLED's name
+    acled_by_alias = {_fold_name(al): g["name"] for g in groups for al in g["aliases"]}
+    for a in lex:
+        if a.get("kind") in ("state", "state_generic", "civilians", "protesters", "rioters", "unidentified"):
+            continue
+        full = a["name"].partition(": ")[2] or a["name"]
+        acled = acled_by_alias.get(_fold_name(full))
+        if acled and acled != a["name"]:
+            a["name"] = acled
+    lex += groups
     known = {a["name"]: a for a in lex}
     for alias, name in _LEARNED.items():
         base = known.get(name)

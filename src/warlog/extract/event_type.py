@@ -336,6 +336,10 @@ class TypeDecision:
     score: float
     cue: tuple[int, int, str] | None = None
     scores: dict[str, float] = field(default_factory=dict)
+    method: str = "rule"  # "rule" | "model" | "rule+model": who decided (see ``classify``)
+    model_probability: float | None = None  # the learned model's probability of the decided sub-type
+    rule_sub_event_type: str | None = None  # what the rules alone said, when the model overruled them
+    rule_precision: float | None = None  # the deciding rule's precision measured on the training notes
 
     @property
     def event_type(self) -> str:
@@ -614,3 +618,25 @@ def classify_text(text: str, sentence_hits: list[TriggerHit] | None = None) -> T
     sub = max(scores, key=lambda k: (scores[k], -cues[k][0]))
     s, e, rule = cues[sub]
     return TypeDecision(sub, rule, scores[sub], (s, e, text[s:e]), dict(scores))
+
+
+def classify(text: str, sentence_hits: list[TriggerHit] | None = None, domain: str = "news") -> TypeDecision:
+    """The codebook rules (``classify_text``) combined with the learned sub-event model
+    (``extract/event_model.py``): the rules decide where they are explicit and reliable on the training notes,
+    the model where they are silent, weak or less likely right than the model (``event_model.combine``). The
+    decision records who decided and the model's probability. Without a shipped model: the rules alone.
+    ``domain``: "news" (articles and news snippets) or "notes" (ACLED coder notes; see ``event_model.combine``)."""
+    from dataclasses import replace
+
+    from warlog.extract.event_model import combine, shipped_or_override
+
+    d = classify_text(text, sentence_hits)
+    model = shipped_or_override()
+    if model is None:
+        return d
+    c = combine(d.sub_event_type, d.rule, model, text, domain=domain)
+    if c.method == "model":
+        return replace(d, sub_event_type=c.sub_event_type, rule=f"model (rules: {d.rule})", score=c.model_probability or 0.0,
+                       method="model", model_probability=c.model_probability, rule_sub_event_type=d.sub_event_type,
+                       rule_precision=c.rule_precision)
+    return replace(d, method=c.method, model_probability=c.model_probability, rule_precision=c.rule_precision)

@@ -190,3 +190,61 @@ def _numeric_conjuncts(text: str, singles: list[re.Match[str]]) -> int:
         if c is not None and (q := parse_quantity(c)) is not None:
             n += q.best or 0
     return n
+
+
+# ---------------------------------------------------------------- ACLED's coding of a note's fatalities
+
+_NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+CODED_AS = re.compile(r"\bcoded (?:here )?as (\d{1,4})\b(?! ?(?:at|in|to)\b)", re.I)
+CODED_HALF = re.compile(r"\b(?:coded as half|half (?:of them )?(?:are |were |is )?coded(?: as fatalities)?)\b", re.I)
+SPLIT_EVENTS = re.compile(r"\b(?:split|coded|divided|spread) (?:across|over|between|into) (\d+|two|three|four|five|six|seven|eight|nine|ten) events\b", re.I)
+STATE_VICTIM = re.compile(
+    r"\b(?:soldiers?|troops|servicemen|police(?:men|man| officers?| personnel)?|security (?:forces|personnel|guards|officers)|"
+    r"ANDSF|ANA|ANP|ALP|NDS|Arbakis?|local police(?:men)?|border (?:guards|police)|commandos|army (?:personnel|officers)|"
+    r"officers|(?:pro-government )?militiamen|guards|personnel|rangers)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AcledFatalities:
+    value: int
+    method: str  # "count" | "note: coded as N" | "note: coded as half" | "note: split across N events" | "convention: ..."
+    estimate: FatalityEstimate
+
+
+def _only_state_victims(text: str) -> bool:
+    killed = [h for s in split_sentences(text) for h in find_counts(s.text(text)) if h.kind == "killed" and not h.cumulative]
+    return bool(killed) and all(h.victim and STATE_VICTIM.search(h.victim) and not h.civilian for h in killed)
+
+
+def conventions() -> dict[str, dict[str, float]]:
+    """Per-country fatality conventions measured on ACLED's training notes (``tools/learn_fatality_conventions.py``)."""
+    from warlog.assets import asset_path, load_json
+
+    if not asset_path("fatality_conventions.json").exists():
+        return {}
+    return dict(load_json("fatality_conventions.json")["countries"])
+
+
+def acled_fatalities(text: str, country: str | None = None) -> AcledFatalities:
+    """ACLED's coded fatalities of a note: the note's own coding remark first ("Unknown fatalities coded as 10",
+    "Fatalities are coded as half", "13 fatalities split over 2 events"), then a convention measured on the
+    training notes of the event country (``conventions()``: e.g. deaths of state forces reported in the note coded
+    as 0 where ACLED's notes of that country do so in most cases), then the count (``estimate``)."""
+    est = estimate(text)
+    coded = CODED_AS.search(text)
+    if coded and re.search(r"fatalit|death|casualt|killed|dead", text[max(0, coded.start() - 80) : coded.start()], re.I):
+        return AcledFatalities(int(coded.group(1)), f"note: coded as {coded.group(1)}", est)
+    split = SPLIT_EVENTS.search(text)
+    if split and est.acled:
+        k = split.group(1).lower()
+        n = int(k) if k.isdigit() else _NUM_WORDS.get(k, 1)
+        return AcledFatalities(-(-est.acled // max(n, 1)), f"note: split across {n} events", est)
+    if CODED_HALF.search(text) and est.acled:
+        return AcledFatalities(est.acled // 2, "note: coded as half", est)
+    conv = conventions().get(country or "", {})
+    if est.acled and conv.get("state_victims_zero", 0.0) >= 0.6 and _only_state_victims(text):
+        return AcledFatalities(0, f"convention: state-force deaths coded 0 in {country} "
+                                  f"({conv['state_victims_zero']:.0%} of {int(conv.get('n', 0))} training notes)", est)
+    return AcledFatalities(est.acled, "count", est)

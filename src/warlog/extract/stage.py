@@ -8,11 +8,12 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from warlog.data import Actor, ActorMethod, Claim, Doc, Mention, Quantity, Span
+from warlog.data import Actor, ActorMethod, Claim, Doc, Mention, Quantity, Span, TypeMethod, TypeResolution
 from warlog.extract import actors as actor_mod
 from warlog.extract.casualties import CountHit, find_counts, period_cue
 from warlog.extract.claims import Attribution, find_attributions, is_allegation
-from warlog.extract.event_type import PLOVER, classify_text
+from warlog.extract.event_type import PLOVER
+from warlog.extract.event_type import classify as classify_type
 from warlog.extract.fatalities import estimate as estimate_fatalities
 from warlog.extract.nlp import load_nlp
 from warlog.extract.places import PlaceCandidate, classify, locative_candidates
@@ -125,11 +126,16 @@ class ExtractStage(Stage):
             else:
                 event_type, sub = "Battles", "Armed clash"
         # context rules of the codebook (who took territory, what happened at a protest, weapons found not used)
-        decision = classify_text(text, hits)
-        if decision.rule not in ("lexicon", "no-cue", "kill-armed", "kill-civilian") and decision.sub_event_type != "Other":
+        # and the learned sub-event model where the rules are silent or weak (extract/event_model.py)
+        decision = classify_type(text, hits)
+        typing = TypeResolution(TypeMethod.LEXICON, "lexicon", None, None)
+        if decision.method == "model" or (
+            decision.rule not in ("lexicon", "no-cue", "kill-armed", "kill-civilian") and decision.sub_event_type != "Other"
+        ):
             if (event_type, sub) != (decision.event_type, decision.sub_event_type):
-                self.stats.counters["retyped_by_context"] += 1
+                self.stats.counters["retyped_by_model" if decision.method == "model" else "retyped_by_context"] += 1
             event_type, sub = decision.event_type, decision.sub_event_type
+            typing = TypeResolution(TypeMethod(decision.method), decision.rule, decision.rule_precision, decision.model_probability)
         # actor roles
         actor1 = actor2 = None
         by_hit = next((h for h in armed if h.start > best.end and BY_AFTER.match(text[best.end : h.start])), None)
@@ -182,6 +188,7 @@ class ExtractStage(Stage):
             actor2=actor2,
             plover=PLOVER.get(sub, best.plover),
             other_actors=others,
+            typing=typing,
         )
         if killed:
             k = max(killed, key=lambda c: (c.quantity.best or 0))

@@ -36,7 +36,7 @@ EVENT_COLUMNS = [
     "interaction", "location", "admin1", "country", "latitude", "longitude", "geo_precision", "geo_method",
     "geo_confidence", "gazetteer_id", "match_tier", "fatalities_low", "fatalities_best", "fatalities_high",
     "civilian_fatalities", "confidence", "evidence", "run_id", "admin2", "reportability", "reportable",
-    "reportable_method",
+    "reportable_method", "type_method", "type_rule", "type_model_probability",
 ]
 # events an analyst sees by default: not judged unreportable (dedupe.reportable), or confirmed by a review
 REPORTABLE_SQL = ("(e.reportable IS NOT FALSE OR e.event_id IN "
@@ -249,7 +249,8 @@ def event_row(ev: Event, run_id: str) -> list[Any]:
         p.gazetteer_id if p else None, p.tier.value if p and p.tier else None,
         ev.fatalities.low, ev.fatalities.best, ev.fatalities.high, ev.civilian_fatalities, ev.confidence,
         json.dumps(evidence, ensure_ascii=False), run_id, p.admin2 if p else None, ev.reportability, ev.reportable,
-        ev.reportable_method.value,
+        ev.reportable_method.value, ev.typing.method.value if ev.typing else None,
+        ev.typing.rule if ev.typing else None, ev.typing.model_probability if ev.typing else None,
     ]
 
 

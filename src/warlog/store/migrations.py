@@ -98,4 +98,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE events ADD COLUMN reportable_method VARCHAR;
         """,
     ),
+    (
+        "0006_event_type_method",
+        """
+        ALTER TABLE events ADD COLUMN type_method VARCHAR;
+        ALTER TABLE events ADD COLUMN type_rule VARCHAR;
+        ALTER TABLE events ADD COLUMN type_model_probability DOUBLE;
+        """,
+    ),
 ]

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from warlog.assets import asset_path
 from warlog.cli.main import app
-from warlog.execute.local import run_paths, use_local_model
+from warlog.execute.local import apply_learned, learned_additions, run_paths
 from warlog.extract import event_model as em
 from warlog.learn import learn, local_model_path
 from warlog.store.duckdb_store import Store
@@ -50,7 +50,8 @@ def test_learn_from_reviews(db: Path) -> None:
     assert em.file_sha256(out) == first
     assert asset_path(em.MODEL_NAME) != out  # never the shipped model
     try:
-        assert use_local_model(db) == 1
+        with Store(db, read_only=True) as store:
+            assert apply_learned(learned_additions(store))["event_model"] == 1
         assert em.shipped_or_override().path == str(out)
     finally:
         em.use_model(None)

@@ -16,6 +16,7 @@ the same name, as ACLED does.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import io
@@ -24,7 +25,7 @@ import math
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -146,11 +147,7 @@ class Gazetteer:
         self._skeletons: dict[str, dict[str, list[int]]] = {}
         self._manifest: dict[str, dict[str, object]] | None = None
         path = asset_path("gazetteer.tsv.gz")
-        for n, parts in enumerate(read_table(path), 2):
-            try:
-                self._add(parts)
-            except ValueError as exc:
-                raise AssetError(f"line {n}: {exc}", str(path)) from None
+        self._add_rows(read_table(path), path, None)
         self.n_core = len(self.entries)
         for alias, cc in COUNTRY_ALIASES.items():
             self.country_by_name[alias] = cc
@@ -200,6 +197,57 @@ class Gazetteer:
         self.entry_nkeys.append(keys)
         self.by_cc[cc].append(i)
 
+    def _add_rows(self, rows: Iterable[list[str]], path: Path, shard: str | None) -> None:
+        """Table rows into the index, in file order, with the same result as ``_add`` row by row, faster and
+        lighter: the key dicts and lists are looked up once per table, not once per row, and repeated strings
+        (country, admin-1/2, kind, precision, parent, source, name keys) are stored once per table; alias and
+        country rows (few) go through ``_add``. A row that does not parse is an error naming the file and line."""
+        if shard is None:
+            exact, alt, norm = self.exact, self.alt, self.norm
+        else:
+            exact, alt, norm = self.shard_keys.setdefault(shard, (defaultdict(list), defaultdict(list), defaultdict(list)))
+        entries, entry_nkeys, by_cc = self.entries, self.entry_nkeys, self.by_cc
+        new_entry, add_entry, add_nkeys = Entry, entries.append, entry_nkeys.append
+        memo: dict[str, str] = {}
+        one = memo.setdefault  # one string object per distinct value in this table
+        n = 1
+        gc_was_on = gc.isenabled()
+        gc.disable()  # the rows make no reference cycles; collecting while the heap grows costs most of a load
+        try:
+            for n, parts in enumerate(rows, 2):  # noqa: B007  (n names the line in errors)
+                (gid, name, _alts, lat, lon, cc, admin1, admin2, pop, kind, precision, parent, source, fkeys,
+                 nkeys) = parts
+                if kind == "country" or kind == "alias":
+                    self._add(parts, shard)
+                    continue
+                i = len(entries)
+                cc = one(cc, cc)
+                add_entry(new_entry(
+                    gid, name, float(lat) if lat else None, float(lon) if lon else None, cc, one(admin1, admin1),
+                    one(admin2, admin2), int(pop) if pop else 0, one(kind, kind), one(precision, precision),
+                    one(parent, parent), source == "hand_entered", one(source, source),
+                ))
+                if self._gid_index is not None:
+                    self._gid_index[gid] = i
+                k = fold(name)
+                exact[one(k, k)].append(i)
+                if fkeys:
+                    for k in fkeys.split("|"):
+                        alt[one(k, k)].append(i)
+                if nkeys:
+                    keys = tuple([one(k, k) for k in nkeys.split("|")])
+                    for k in keys:
+                        norm[k].append(i)
+                else:
+                    keys = ()
+                add_nkeys(keys)
+                by_cc[cc].append(i)
+        except ValueError as exc:
+            raise AssetError(f"line {n}: {exc}", str(path)) from None
+        finally:
+            if gc_was_on:
+                gc.enable()
+
     def manifest(self) -> dict[str, dict[str, object]]:
         """The shard manifest (country -> file, rows, sha256); empty when no shards ship."""
         if self._manifest is None:
@@ -230,11 +278,7 @@ class Gazetteer:
             raise AssetError("gazetteer shard missing (listed in manifest.json)", str(path)) from None
         if hashlib.sha256(data).hexdigest() != info.get("sha256"):
             raise AssetError("gazetteer shard corrupt: checksum differs from manifest.json", str(path))
-        for n, parts in enumerate(read_table(path, data), 2):
-            try:
-                self._add(parts, cc)
-            except ValueError as exc:
-                raise AssetError(f"line {n}: {exc}", str(path)) from None
+        self._add_rows(read_table(path, data), path, cc)
         self._fuzzy_groups.pop(cc, None)
         for key in [k for k in self._fuzzy if k[0] == cc]:
             del self._fuzzy[key]

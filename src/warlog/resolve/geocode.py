@@ -16,6 +16,7 @@ the same name, as ACLED does.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import io
@@ -24,11 +25,11 @@ import math
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from warlog.assets import asset_path
 from warlog.data import GeoPrecision, MatchTier, Place
@@ -120,6 +121,29 @@ def read_table(path: Path, data: bytes | None = None) -> Iterator[list[str]]:
         raise AssetError(f"gazetteer file corrupt near line {n} ({type(exc).__name__}: {exc})", str(path)) from None
 
 
+# a shard key's places: one entry index, or a list of them (in file order) when several places share the key
+ShardIds = int | list[int]
+
+
+def _put_compact(d: dict[str, ShardIds], k: str, i: int) -> None:
+    v = d.setdefault(k, i)
+    if v != i:
+        if isinstance(v, int):
+            d[k] = [v, i]
+        else:
+            v.append(i)
+
+
+def _put_list(d: dict[str, list[int]], k: str, i: int) -> None:
+    d[k].append(i)
+
+
+def _ids(v: ShardIds | None) -> Sequence[int]:
+    if v is None:
+        return ()
+    return (v,) if isinstance(v, int) else v
+
+
 class Gazetteer:
     def __init__(self) -> None:
         self.entries: list[Entry] = []
@@ -138,7 +162,7 @@ class Gazetteer:
         self._fuzzy_memo: dict[tuple[str, str], list[int]] = {}
         self.by_cc: dict[str, list[int]] = defaultdict(list)
         self.loaded_shards: set[str] = set()
-        self.shard_keys: dict[str, tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[int]]]] = {}
+        self.shard_keys: dict[str, tuple[dict[str, ShardIds], dict[str, ShardIds], dict[str, ShardIds]]] = {}
         self.pending_aliases: dict[str, str] = {}
         self._units_memo: dict[tuple[frozenset[str], str], frozenset[str]] = {}
         self._admin1_memo: dict[str, frozenset[str]] = {}
@@ -146,59 +170,85 @@ class Gazetteer:
         self._skeletons: dict[str, dict[str, list[int]]] = {}
         self._manifest: dict[str, dict[str, object]] | None = None
         path = asset_path("gazetteer.tsv.gz")
-        for n, parts in enumerate(read_table(path), 2):
-            try:
-                self._add(parts)
-            except ValueError as exc:
-                raise AssetError(f"line {n}: {exc}", str(path)) from None
+        self._add_rows(read_table(path), path, None)
         self.n_core = len(self.entries)
         for alias, cc in COUNTRY_ALIASES.items():
             self.country_by_name[alias] = cc
 
-    def _add(self, parts: list[str], shard: str | None = None) -> None:
-        """One table row into the index. A shard's names go into that country's own key dicts, consulted only
-        when a document's focus country is that country: what a name resolves to never depends on which shards
-        earlier documents happened to load."""
-        (gid, name, _alts, lat, lon, cc, admin1, admin2, pop, kind, precision, parent, source, fkeys, nkeys) = parts
-        if kind == "country":
-            self.country_by_name[fold(name)] = cc
-            self.country_name[cc] = name
-            self.country_gid[cc] = gid
-            if lat and lon:
-                self.country_point[cc] = (float(lat), float(lon))
-            return
+    def _add_rows(self, rows: Iterable[list[str]], path: Path, shard: str | None) -> None:
+        """Table rows into the index, in file order. A shard's names go into that country's own key dicts,
+        consulted only when a document's focus country is that country: what a name resolves to never depends on
+        which shards earlier documents happened to load. Shard key dicts are compact (``ShardIds``: one index,
+        a list only for a key several places share); repeated strings (country, admin-1/2, kind, precision, parent,
+        source, name keys) are stored once per table; the garbage collector is paused while rows are added (they
+        make no reference cycles, and collecting while the heap grows cost most of a load). A row that does not
+        parse is an error naming the file and line."""
         if shard is None:
-            exact, alt, norm = self.exact, self.alt, self.norm
+            exact: dict[str, Any] = self.exact
+            alt: dict[str, Any] = self.alt
+            norm: dict[str, Any] = self.norm
+            put: Callable[[dict[str, Any], str, int], None] = _put_list
         else:
-            exact, alt, norm = self.shard_keys.setdefault(shard, (defaultdict(list), defaultdict(list), defaultdict(list)))
-        if kind == "alias":  # extra names (Arabic script, variants) of a place the core table holds
-            if self._gid_index is None:
-                self._gid_index = {e.gid: i for i, e in enumerate(self.entries)}
-            j = self._gid_index.get(gid)
-            if j is None:
-                return
-            for k in fkeys.split("|") if fkeys else ():
-                alt[k].append(j)
-            extra = tuple(k for k in (nkeys.split("|") if nkeys else ()) if k not in self.entry_nkeys[j])
-            for k in extra:
-                norm[k].append(j)
-            self.entry_nkeys[j] = self.entry_nkeys[j] + extra
-            return
-        i = len(self.entries)
-        self.entries.append(
-            Entry(gid, name, float(lat) if lat else None, float(lon) if lon else None, cc, admin1, admin2,
-                  int(pop or 0), kind, precision, parent, source == "hand_entered", source)
-        )
-        if self._gid_index is not None:
-            self._gid_index[gid] = i
-        exact[fold(name)].append(i)
-        for k in fkeys.split("|") if fkeys else ():
-            alt[k].append(i)
-        keys = tuple(nkeys.split("|")) if nkeys else ()
-        for k in keys:
-            norm[k].append(i)
-        self.entry_nkeys.append(keys)
-        self.by_cc[cc].append(i)
+            exact, alt, norm = self.shard_keys.setdefault(shard, ({}, {}, {}))
+            put = _put_compact
+        entries, entry_nkeys, by_cc = self.entries, self.entry_nkeys, self.by_cc
+        new_entry, add_entry, add_nkeys = Entry, entries.append, entry_nkeys.append
+        memo: dict[str, str] = {}
+        one = memo.setdefault  # one string object per distinct value in this table
+        n = 1
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            for n, parts in enumerate(rows, 2):  # noqa: B007  (n names the line in errors)
+                (gid, name, _alts, lat, lon, cc, admin1, admin2, pop, kind, precision, parent, source, fkeys,
+                 nkeys) = parts
+                if kind == "country":
+                    self.country_by_name[fold(name)] = cc
+                    self.country_name[cc] = name
+                    self.country_gid[cc] = gid
+                    if lat and lon:
+                        self.country_point[cc] = (float(lat), float(lon))
+                    continue
+                if kind == "alias":  # extra names (Arabic script, variants) of a place the core table holds
+                    if self._gid_index is None:
+                        self._gid_index = {e.gid: i for i, e in enumerate(entries)}
+                    j = self._gid_index.get(gid)
+                    if j is None:
+                        continue
+                    for k in fkeys.split("|") if fkeys else ():
+                        put(alt, k, j)
+                    extra = tuple(k for k in (nkeys.split("|") if nkeys else ()) if k not in entry_nkeys[j])
+                    for k in extra:
+                        put(norm, k, j)
+                    entry_nkeys[j] = entry_nkeys[j] + extra
+                    continue
+                i = len(entries)
+                cc = one(cc, cc)
+                add_entry(new_entry(
+                    gid, name, float(lat) if lat else None, float(lon) if lon else None, cc, one(admin1, admin1),
+                    one(admin2, admin2), int(pop) if pop else 0, one(kind, kind), one(precision, precision),
+                    one(parent, parent), source == "hand_entered", one(source, source),
+                ))
+                if self._gid_index is not None:
+                    self._gid_index[gid] = i
+                k = fold(name)
+                put(exact, one(k, k), i)
+                if fkeys:
+                    for k in fkeys.split("|"):
+                        put(alt, one(k, k), i)
+                if nkeys:
+                    keys = tuple([one(k, k) for k in nkeys.split("|")])
+                    for k in keys:
+                        put(norm, k, i)
+                else:
+                    keys = ()
+                add_nkeys(keys)
+                by_cc[cc].append(i)
+        except ValueError as exc:
+            raise AssetError(f"line {n}: {exc}", str(path)) from None
+        finally:
+            if gc_was_on:
+                gc.enable()
 
     def manifest(self) -> dict[str, dict[str, object]]:
         """The shard manifest (country -> file, rows, sha256); empty when no shards ship."""
@@ -230,11 +280,7 @@ class Gazetteer:
             raise AssetError("gazetteer shard missing (listed in manifest.json)", str(path)) from None
         if hashlib.sha256(data).hexdigest() != info.get("sha256"):
             raise AssetError("gazetteer shard corrupt: checksum differs from manifest.json", str(path))
-        for n, parts in enumerate(read_table(path, data), 2):
-            try:
-                self._add(parts, cc)
-            except ValueError as exc:
-                raise AssetError(f"line {n}: {exc}", str(path)) from None
+        self._add_rows(read_table(path, data), path, cc)
         self._fuzzy_groups.pop(cc, None)
         for key in [k for k in self._fuzzy if k[0] == cc]:
             del self._fuzzy[key]
@@ -292,7 +338,7 @@ class Gazetteer:
             sk = self.shard_keys.get(focus_cc)
             if sk is not None:
                 for tier, _index, k, j in tiers:
-                    for i in sk[j].get(k, ()):
+                    for i in _ids(sk[j].get(k)):
                         seen.setdefault(i, tier)
         prominent = any(self.entries[i].pop >= 50_000 or self.entries[i].kind == "admin1" for i in seen)
         if focus_cc and len(key_nothe) >= 5 and not prominent and not any(self.entries[i].cc == focus_cc for i in seen):
@@ -531,9 +577,9 @@ class Gazetteer:
         Returns False when no loaded table has the place now."""
         key = fold(alias)
         target = fold(place_name)
-        ids = self.exact.get(target) or self.alt.get(target) or []
+        ids: Sequence[int] = self.exact.get(target) or self.alt.get(target) or []
         for ex, al, _n in ([] if ids else self.shard_keys.values()):
-            ids = ex.get(target) or al.get(target) or []
+            ids = _ids(ex.get(target)) or _ids(al.get(target))
             if ids:
                 break
         if not ids:

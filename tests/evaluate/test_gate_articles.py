@@ -9,14 +9,13 @@ import pytest
 
 from warlog.evaluate import articles as arts
 
-# measured on FA-KES 2011-2015 (247 articles): pub date found 0.984, main event date within 1 day 0.583, governorate
-# 0.705, events outside Syria 0.050, 0 events with a cumulative toll as deaths; floors a little under
+# measured on FA-KES 2011-2015 (247 articles), main after every merge: pub date found 0.984, main event date within
+# 1 day 0.587, governorate 0.692, events outside Syria 0.046, 0 events with a cumulative toll as deaths
 FAKES_FLOORS = {"pub_date_found": 0.95, "main_event_date_within_1d": 0.55, "main_event_governorate": 0.66,
                 "events_dated": 0.97}
 FAKES_CEILINGS = {"events_outside_syria": 0.08, "events_fatalities_from_cumulative": 0}
-# measured on the article gold as of 03:32 UTC (dev 88 articles / 77 events: F1 0.432; test 86 / 89: F1 0.343);
-# the gold grows while it is annotated, so these floors keep some room
-GOLD_FLOORS = {"dev": 0.35, "test": 0.28}
+# measured on the final, adjudicated article gold (dev 88 articles / 77 events: F1 0.508; test 86 / 89: F1 0.338)
+GOLD_FLOORS = {"dev": 0.48, "test": 0.31}
 DATED_FLOOR = 0.97
 
 

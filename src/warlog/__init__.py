@@ -1,3 +1,3 @@
 """warlog: evidence-backed political-violence events from messy web-scraped news."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -25,6 +25,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from warlog import __version__
 from warlog.errors import ReviewError, StoreError, StoreLockedError
 from warlog.store import query as Q
 from warlog.store.duckdb_store import Store, open_waiting
@@ -59,7 +60,7 @@ def create_app(db: str | Path, token: str | None = None, reviews: bool = False) 
     """The app over ``db``. Reviews are allowed with the shared ``token`` and, when ``reviews``, with any user's
     token from the database's ``users`` table; without either the server is read-only."""
     db = Path(db)
-    app = FastAPI(title="warlog", version="0.1.0",
+    app = FastAPI(title="warlog", version=__version__,
                   description="Evidence-backed political-violence events: query, map, timeline, evidence, exports.")
     app.add_middleware(GZipMiddleware, minimum_size=2000, compresslevel=3)  # level 9 costs seconds on 3 MB answers
     reviews_enabled = token is not None or reviews

@@ -15,7 +15,8 @@ SELECT e.event_id, e.event_date, e.date_precision, e.date_source, e.event_type, 
        e.latitude, e.longitude, e.geo_precision, e.geo_method, e.geo_confidence,
        e.fatalities_low, e.fatalities_best, e.fatalities_high, e.civilian_fatalities, e.confidence,
        e.article_id, coalesce(a.url, a.source_path) AS article_source, a.title, d.pub_date, d.pub_date_source,
-       e.evidence, e.reportability, e.reportable, e.reportable_method
+       e.evidence, e.reportability, e.reportable, e.reportable_method, e.type_method, e.type_rule,
+       e.type_model_probability, e.match_tier, e.gazetteer_id, e.admin2
 FROM events e JOIN articles a USING (article_id) JOIN docs d USING (article_id)
 {where}
 ORDER BY e.event_date NULLS LAST, e.event_id
@@ -26,7 +27,7 @@ FIELDS = [
     "actor2", "inter2", "interaction", "location", "admin1", "country", "latitude", "longitude", "geo_precision",
     "geo_method", "geo_confidence", "fatalities_low", "fatalities_best", "fatalities_high", "civilian_fatalities",
     "confidence", "sources", "claims", "evidence", "reportability", "reportable",
-    "reportable_method",
+    "reportable_method", "type_method", "type_rule", "type_model_probability", "match_tier", "gazetteer_id", "admin2",
 ]
 
 

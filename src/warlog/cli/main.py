@@ -407,6 +407,7 @@ def eval_dedupe(
     fakes: Path | None = typer.Option(None, "--fakes", help="Also score FA-KES (fakes_dev JSONL.gz) cross-outlet pairs."),
     gold_dates: bool = typer.Option(False, "--gold-dates", help="FA-KES: supply the gold incident date as publication date."),
     audit: Path | None = typer.Option(None, "--audit", help="FA-KES: pair labels checked by hand (gold/fakes_pairs_audit.json)."),
+    gold_pairs: Path | None = typer.Option(None, "--gold-pairs", help="Labelled incident pairs of the article gold (gold/dedupe_pairs.json)."),
 ) -> None:
     """Pairwise and B-cubed P/R/F1 of cross-article clustering, largest cluster against largest gold group."""
     from warlog.assets import asset_path
@@ -424,6 +425,11 @@ def eval_dedupe(
                 _check_file(audit)
             for res in evaluate_fakes(fakes, gold_dates=gold_dates, audit=audit):
                 typer.echo(res.render())
+        if gold_pairs is not None:
+            from warlog.evaluate.dedupe import evaluate_gold_pairs
+
+            _check_file(gold_pairs)
+            typer.echo(evaluate_gold_pairs(gold_pairs).render())
     except WarlogError as exc:
         _fail(exc)
 

@@ -20,12 +20,17 @@ from __future__ import annotations
 import gzip
 import json
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from warlog.errors import EvalFormatError
+
+if TYPE_CHECKING:
+    from warlog.dedupe.cluster import EventRecord
 
 
 @dataclass(slots=True)
@@ -223,3 +228,99 @@ def evaluate_fakes(path: Path, gold_dates: bool = False, audit: Path | None = No
         results.append(DedupeEval(Path(name), len(gold), pw, bc, pred, gold, show_clusters=False,
                                   pair_counts=counts, long_clusters=n_long))
     return results
+
+
+# ---------------------------------------------------------------- labelled pairs of gold events (gold/dedupe_pairs.json)
+
+
+@dataclass(slots=True)
+class GoldPairsEval:
+    path: Path
+    counts: Counter[str]  # right_merge, wrong_merge, missed_merge, right_apart, not_extracted
+
+    @property
+    def precision(self) -> float:
+        tp, fp = self.counts["right_merge"], self.counts["wrong_merge"]
+        return tp / (tp + fp) if tp + fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        tp, fn = self.counts["right_merge"], self.counts["missed_merge"]
+        return tp / (tp + fn) if tp + fn else 1.0
+
+    def render(self) -> str:
+        c = self.counts
+        p, r = self.precision, self.recall
+        return "\n".join([
+            f"labelled incident pairs of the article gold ({self.path}): {sum(c.values())} pairs",
+            f"  same incident: {c['right_merge']} clustered together, {c['missed_merge']} kept apart",
+            f"  different incidents (near misses): {c['right_apart']} kept apart, {c['wrong_merge']} clustered together",
+            f"  pairs with an event warlog did not extract (or place), left out: {c['not_extracted']}",
+            f"gold_pairs precision={p:.3f} recall={r:.3f} f1={_f1(p, r):.3f}",
+        ])
+
+
+def _record(ev: Any, outlet: str, pub_date: Any, text: str) -> EventRecord:
+    from warlog.dedupe.cluster import EventRecord, _words
+
+    p = ev.place
+    return EventRecord(
+        ev.event_id, ev.article_id, outlet, ev.event_date, int(ev.date_precision), ev.event_type, ev.sub_event_type,
+        ev.actor1.name if ev.actor1 else None, ev.actor2.name if ev.actor2 else None,
+        p.name if p else None, p.admin1 if p else None, p.country if p else None,
+        p.latitude if p else None, p.longitude if p else None, int(p.precision) if p else None,
+        ev.fatalities.low, ev.fatalities.best, ev.fatalities.high, ev.civilian_fatalities, text, _words(text),
+        ev.date_source.value, outlet, pub_date,
+    )
+
+
+def _outlet(article_id: str) -> str:
+    """Guardian articles share one outlet; a fixture's outlet is the first part of its name (outletA_x)."""
+    corpus, _, name = article_id.partition(":")
+    return corpus if corpus != "fixture" else name.split("_")[0]
+
+
+def evaluate_gold_pairs(pairs_path: Path, gold_paths: list[Path] | None = None) -> GoldPairsEval:
+    """Run the articles of the labelled pairs, match warlog's events to the gold events (the article
+    evaluation's matcher), cluster warlog's events across these articles and score each labelled pair."""
+    from warlog.dedupe.cluster import cluster
+    from warlog.evaluate import articles as arts
+
+    try:
+        spec = json.loads(pairs_path.read_text(encoding="utf-8"))
+        labelled = [(tuple(p), True) for p in spec["same"]] + [(tuple(p), False) for p in spec["different"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EvalFormatError(f"{pairs_path}: expected {{\"same\": [[a, e, b, e]], \"different\": [...]}} ({exc})") from exc
+    wanted = {x for (a, _ea, b, _eb), _s in labelled for x in (a, b)}
+    gold = [r for r in arts.load_gold(gold_paths or arts.default_gold_files()) if r.article_id in wanted]
+    shared = arts.shared_dir()
+    sources = []
+    for rec in gold:
+        src = arts.load_source(rec, shared)
+        if src is not None:
+            src.article.article_id = rec.article_id
+            sources.append((rec, src))
+    docs, _ = arts.run_docs([s.article for _r, s in sources])
+    matched: dict[tuple[str, str], str] = {}  # (article id, gold event id) -> predicted event id
+    records = []
+    for rec, src in sources:
+        doc = docs.get(rec.article_id)
+        if doc is None:
+            continue
+        preds = arts.predicted_events(doc, src.gold_text)
+        for gi, pi in arts.match([arts.gold_side(g) for g in rec.events], [arts.pred_side(p) for p in preds]):
+            matched[(rec.article_id, rec.events[gi].id)] = preds[pi].event.event_id
+        for p in preds:
+            text = " ".join(e.text for e in p.event.evidence if e.role == "sentence")
+            records.append(_record(p.event, _outlet(rec.article_id), doc.pub_date, text))
+    members = cluster(records).members
+    counts: Counter[str] = Counter()
+    for (a, ea, b, eb), same in labelled:
+        pa, pb = matched.get((a, ea)), matched.get((b, eb))
+        if pa is None or pb is None:
+            counts["not_extracted"] += 1
+            continue
+        together = pa == pb or members.get(pa) == members.get(pb)
+        counts["right_merge" if same and together else "missed_merge" if same else
+               "wrong_merge" if together else "right_apart"] += 1
+    return GoldPairsEval(pairs_path, counts)

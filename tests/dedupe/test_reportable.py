@@ -69,7 +69,7 @@ def test_bad_model_file_names_file_and_reason(tmp_path: Path, content: str | Non
         p.write_text(content)
     with pytest.raises(rep.ReportableModelError, match=reason) as exc:
         rep.load_model(p)
-    assert str(p) in str(exc.value) and exc.value.code == "W203"
+    assert str(p) in str(exc.value) and exc.value.code == "W211"
 
 
 def test_features_are_bounded_and_readable() -> None:

@@ -148,7 +148,7 @@ class Model:
 class ReportableModelError(WarlogError):
     """The reportability weights file is missing, unreadable or not a model of this warlog's features."""
 
-    code = "W203"
+    code = "W211"
 
 
 def _err(path: Path | str, reason: str) -> ReportableModelError:

@@ -37,7 +37,7 @@ FORMAT = "warlog-event-model/1"
 class ModelFileError(WarlogError):
     """A model file is missing, corrupt or of the wrong format."""
 
-    code = "W203"
+    code = "W211"
 
 
 # ---------------------------------------------------------------- note conventions and features

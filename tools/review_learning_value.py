@@ -14,8 +14,8 @@
    recall over the gold events) before and after, and the gain of each selection.
 
 This measures the direct value of the corrections (the database gets better where the analyst looked). Retraining
-on them (``warlog learn``, issue 15) is the second half of issue 20's measurement and is not done here: no
-``warlog learn`` exists on this branch. Tune nothing on the test split: it is reported with ``--split test``.
+on them (``warlog learn``, issue 15) is the second half of issue 20's measurement and is not done here yet:
+``warlog learn`` exists now, and docs/notes/issue-20-learning.md says how this tool is to use it. Tune nothing on the test split: it is reported with ``--split test``.
 """
 
 from __future__ import annotations

@@ -119,7 +119,6 @@ def score(
 
 def evaluate_dedupe(folder: Path) -> DedupeEval:
     from warlog.execute.local import run_paths
-    from warlog.store.duckdb_store import Store
 
     gold_file = folder / "gold.json"
     try:
@@ -134,15 +133,10 @@ def evaluate_dedupe(folder: Path) -> DedupeEval:
         db = Path(tmp) / "dedupe.duckdb"
         run_paths(files, db)
         n_long = long_clusters(db)
-        with Store(db, read_only=True) as store:
-            rows = store.query(
-                "SELECT a.source_path, m.cluster_id, e.confidence FROM events e JOIN articles a USING (article_id) "
-                "JOIN cluster_members m USING (event_id) ORDER BY e.confidence DESC, e.event_id"
-            )
+        by_path = _main_clusters(db, "source_path")
     pred: dict[str, str] = {}
-    for r in rows:
-        name = Path(r["source_path"]).name
-        pred.setdefault(name, r["cluster_id"])
+    for path, cluster_id in by_path.items():
+        pred.setdefault(Path(path).name, cluster_id)
     for name in gold:
         pred.setdefault(name, f"none:{name}")
     pw, bc, counts = score(gold, pred)
@@ -162,18 +156,19 @@ def long_clusters(db: Path) -> int:
         return int(store.query(LONG_CLUSTERS)[0]["n"])
 
 
-def _main_clusters(db: Path) -> dict[int, str]:
-    """Record index of each article -> the cluster of its most confident event."""
+def _main_clusters(db: Path, by: str) -> dict[Any, str]:
+    """Each article (by its ``source_path`` or ``record_index``) -> the cluster of its most confident event."""
     from warlog.store.duckdb_store import Store
 
+    assert by in ("source_path", "record_index")
     with Store(db, read_only=True) as store:
         rows = store.query(
-            "SELECT a.record_index, m.cluster_id FROM events e JOIN articles a USING (article_id) "
+            f"SELECT a.{by} AS article, m.cluster_id FROM events e JOIN articles a USING (article_id) "
             "JOIN cluster_members m USING (event_id) ORDER BY e.confidence DESC, e.event_id"
         )
-    out: dict[int, str] = {}
+    out: dict[Any, str] = {}
     for r in rows:
-        out.setdefault(int(r["record_index"]), r["cluster_id"])
+        out.setdefault(r["article"], r["cluster_id"])
     return out
 
 
@@ -209,7 +204,7 @@ def evaluate_fakes(path: Path, gold_dates: bool = False, audit: Path | None = No
                 out.write(json.dumps(rec) + "\n")
         db = Path(tmp) / "fakes.duckdb"
         run_paths([src], db)
-        by_line = _main_clusters(db)
+        by_line = _main_clusters(db, "record_index")
         n_long = long_clusters(db)
     names = {i: f"{r['source']}:{r['unit_id']}" for i, r in enumerate(recs, start=1)}
     gold = {names[i]: f"{r['event_date']}|{r['location']}" for i, r in enumerate(recs, start=1)}

@@ -112,19 +112,15 @@ def acled_groups(path: Path, per_country: int, seed: int) -> list[Group]:
 
 def geoparsing_groups(path: Path) -> list[Group]:
     from warlog.data import Span
-    from warlog.evaluate.geocode import read_gold
+    from warlog.evaluate.geocode import doc_context, read_gold
     from warlog.resolve.keys import fold
-    from warlog.resolve.stage import _with_designator, anchor_points, place_context, toponym_votes
+    from warlog.resolve.stage import _with_designator
 
     gaz = gazetteer()
     _corpus, docs = read_gold(path)
     groups: list[Group] = []
     for doc in docs:
-        names = [t.name for t in doc.toponyms]
-        votes = toponym_votes(names, defaultdict(float))
-        focus = max(votes, key=lambda k: votes[k]) if votes else None
-        context = place_context(names, doc.text)
-        anchors = anchor_points(names, focus, context)
+        focus, context, anchors = doc_context(doc)
         for t in doc.toponyms:
             if gaz.country_of(t.name) or fold(t.name) in gaz.country_by_name:
                 continue  # countries are resolved before ranking

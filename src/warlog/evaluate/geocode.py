@@ -19,6 +19,7 @@ import statistics
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from warlog.data import Span
 from warlog.errors import EvalFormatError
@@ -120,20 +121,29 @@ def read_gold(path: Path) -> tuple[str, list[GoldDoc]]:
     return corpus, docs
 
 
-def evaluate_geocode(path: Path) -> GeocodeEval:
+def doc_context(doc: GoldDoc) -> tuple[str | None, Any, Any]:
+    """What the resolve stage knows of a document before it resolves one toponym: the focus country voted by all
+    its toponyms, the admin-1 context named in the text, and the anchors (its unambiguous places)."""
     from collections import defaultdict
 
-    from warlog.resolve.stage import _with_designator, anchor_points, place_context, toponym_votes
+    from warlog.resolve.stage import anchor_points, place_context, toponym_votes
+
+    names = [t.name for t in doc.toponyms]
+    votes = toponym_votes(names, defaultdict(float))
+    focus = max(votes, key=lambda k: votes[k]) if votes else None
+    context = place_context(names, doc.text)
+    return focus, context, anchor_points(names, focus, context)
+
+
+def evaluate_geocode(path: Path) -> GeocodeEval:
+
+    from warlog.resolve.stage import _with_designator
 
     corpus, docs = read_gold(path)
     gaz = gazetteer()
     ev = GeocodeEval(corpus, path)
     for doc in docs:
-        names = [t.name for t in doc.toponyms]
-        votes = toponym_votes(names, defaultdict(float))
-        focus = max(votes, key=lambda k: votes[k]) if votes else None
-        context = place_context(names, doc.text)
-        anchors = anchor_points(names, focus, context)
+        focus, context, anchors = doc_context(doc)
         for t in doc.toponyms:
             ev.n += 1
             name = t.name

@@ -56,3 +56,18 @@ def test_learn_from_reviews(db: Path) -> None:
     finally:
         em.use_model(None)
     assert em.shipped_or_override().path == str(asset_path(em.MODEL_NAME))
+
+
+def test_sub_types_without_a_model_class_are_left_out_not_fatal(db: Path) -> None:
+    with Store(db) as s:
+        evs = s.query("SELECT event_id FROM events ORDER BY event_id")
+        add_review(s, Review("", evs[0]["event_id"], "correct", "tester", "sub_event_type", "Chemical weapon"))
+        add_review(s, Review("", evs[1]["event_id"], "correct", "tester", "sub_event_type", "Attack"))
+    rep = learn(db)
+    try:
+        if "Chemical weapon" in em.load_model(asset_path(em.MODEL_NAME)).labels:
+            pytest.skip("the shipped model has a Chemical weapon class")
+        assert rep.path is not None and rep.examples == 1 and rep.skipped["Chemical weapon"] == 1
+        assert "left out" in rep.render()
+    finally:
+        em.use_model(None)

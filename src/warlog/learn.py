@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 
-from warlog.errors import ReviewError
 from warlog.extract.event_model import (
     MODEL_NAME,
     EventModel,
@@ -49,6 +48,7 @@ class LearnReport:
     labels: Counter[str] = field(default_factory=Counter)
     changed: int = 0  # reviewed examples the base model got wrong and the updated model gets right
     still_wrong: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  # reviewed sub-types the model has no class for
 
     def render(self) -> str:
         if self.path is None:
@@ -56,6 +56,9 @@ class LearnReport:
         lines = [f"updated sub-event model -> {self.path} ({self.examples} reviewed events)"]
         lines += [f"  {k}: {v}" for k, v in self.labels.most_common()]
         lines.append(f"base model wrong, updated right: {self.changed}; still wrong: {self.still_wrong}")
+        if self.skipped:
+            lines.append("left out (sub-types the model has no class for; the codebook rules code them): "
+                         + ", ".join(f"{k} {v}" for k, v in self.skipped.most_common()))
         return "\n".join(lines)
 
 
@@ -96,9 +99,10 @@ def learn(db: str | Path, base: EventModel | None = None, epochs: int = EPOCHS, 
     if base is None:
         base = load_model(base_path)
     labels = list(base.labels)
-    unknown = sorted({sub for _e, _t, sub in examples if sub not in labels})
-    if unknown:
-        raise ReviewError(f"reviewed sub-types the model has no class for: {', '.join(unknown)}", str(db))
+    skipped = Counter(sub for _e, _t, sub in examples if sub not in labels)
+    examples = [x for x in examples if x[2] in labels]  # e.g. Chemical weapon: the rules code it, the model has no class
+    if not examples:
+        return LearnReport(None, 0, skipped=skipped)
     lab = {k: i for i, k in enumerate(labels)}
     ids = [feature_ids(strip_note_conventions(t), base.dim) for _e, t, _s in examples]
     keep = [i for i, x in enumerate(ids) if x.size]
@@ -123,4 +127,4 @@ def learn(db: str | Path, base: EventModel | None = None, epochs: int = EPOCHS, 
             "reviewed_events": len(examples), "reviews_sha256": digest, "seed": seed, "epochs": epochs, "lr": LR,
             "labels": dict(Counter(s for _e, _t, s in examples))}
     out.with_name(out.name.replace(".npz", ".meta.json")).write_text(json.dumps(meta, indent=1) + "\n")
-    return LearnReport(out, len(examples), Counter(s for _e, _t, s in examples), changed, still)
+    return LearnReport(out, len(examples), Counter(s for _e, _t, s in examples), changed, still, skipped)

@@ -9,24 +9,10 @@ from hypothesis import strategies as st
 from warlog.clean import clean_text
 from warlog.clean.junk import SPACE_LIKE, source_span
 from warlog.clean.mojibake import repair_line
+from warlog.clean.mojibake import simulate_mojibake as damage
 
 WORDS = ["Syria’s", "café", "“shelling”", "Deir", "ez-Zor", "Aleppo", "régime", "naïve", "killed", "—", "Ayn",
          "al-‘Arab", "Şirwāḩ", "Ḩudaydah", "said", "the", "12", "civilians", "Idlib’s", "résumé", "Kurdish-led"]
-
-
-def damage(word: str) -> str:
-    """UTF-8 read as Windows-1252, as a scraper that guessed the encoding wrong writes it."""
-    out = []
-    for ch in word:
-        if ord(ch) < 128:
-            out.append(ch)
-            continue
-        for b in ch.encode("utf-8"):
-            try:
-                out.append(bytes([b]).decode("cp1252"))
-            except UnicodeDecodeError:
-                out.append(chr(b))
-    return "".join(out)
 
 
 def test_named_damage() -> None:

@@ -96,3 +96,19 @@ def repair_line(line: str) -> tuple[str, list[int | tuple[int, int]], int] | Non
     parts.append(line[pos:])
     cmap.extend(range(pos, len(line)))
     return "".join(parts), cmap, n_fixed
+
+
+def simulate_mojibake(text: str) -> str:
+    """The damage ``repair_line`` undoes: UTF-8 read as Windows-1252, as a scraper that guessed the encoding wrong
+    writes it (used by the metamorphic evaluation and the tests)."""
+    out = []
+    for ch in text:
+        if ord(ch) < 128:
+            out.append(ch)
+            continue
+        for b in ch.encode("utf-8"):
+            try:
+                out.append(bytes([b]).decode("cp1252"))
+            except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d): Latin-1
+                out.append(chr(b))
+    return "".join(out)

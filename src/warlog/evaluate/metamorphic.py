@@ -22,25 +22,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warlog.clean.mojibake import simulate_mojibake
 from warlog.data import Article, Doc, Event, content_hash
 from warlog.errors import EvalFormatError
 
 EventKey = tuple[object, ...]
 TAG = re.compile(r"(<[^>]*>)")
-
-
-def _mojibake(text: str) -> str:
-    out = []
-    for ch in text:
-        if ord(ch) < 128:
-            out.append(ch)
-            continue
-        for b in ch.encode("utf-8"):
-            try:
-                out.append(bytes([b]).decode("cp1252"))
-            except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d): Latin-1
-                out.append(chr(b))
-    return "".join(out)
 
 
 def _strip_punct(text: str) -> str:
@@ -61,7 +48,7 @@ def _strip_punct(text: str) -> str:
 TRANSFORMS: dict[str, Callable[[str], str]] = {
     "lower": str.lower,
     "upper": str.upper,
-    "mojibake": _mojibake,
+    "mojibake": simulate_mojibake,
     "punct": _strip_punct,
 }
 

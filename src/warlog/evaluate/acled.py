@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warlog.data import Article, Doc, Event, content_hash
+from warlog.data import Actor, Article, Doc, Event, content_hash
 from warlog.errors import EvalFormatError
 from warlog.evaluate.metrics import ClassificationReport, classification_report
 from warlog.extract.event_type import TAXONOMY, classify
@@ -193,6 +193,13 @@ def _best_event(doc: Doc) -> Event | None:
     return max(doc.events, key=lambda e: e.confidence, default=None)
 
 
+def _actor_hits(got: Actor | None, gold: str) -> tuple[bool, bool]:
+    """Whether a predicted actor names the gold one exactly, and counting an open period suffix as its closed form."""
+    if got is None:
+        return False, False
+    return _actor_key(got.name) == _actor_key(gold), _actor_key_open(got.name) == _actor_key_open(gold)
+
+
 def evaluate_acled(path: Path, batch_size: int = 64, limit: int | None = None) -> AcledEval:
     from warlog.pipeline.default import default_pipeline
 
@@ -234,16 +241,14 @@ def evaluate_acled(path: Path, batch_size: int = 64, limit: int | None = None) -
                 ev.no_event += 1
             if row.get("actor1"):
                 ev.actor1_scored += 1
-                if best is not None and best.actor1 is not None and _actor_key(best.actor1.name) == _actor_key(row.get("actor1")):
-                    ev.actor1_correct += 1
-                if best is not None and best.actor1 is not None and _actor_key_open(best.actor1.name) == _actor_key_open(row.get("actor1")):
-                    ev.actor1_open += 1
+                exact, open_ = _actor_hits(best.actor1 if best is not None else None, row.get("actor1") or "")
+                ev.actor1_correct += exact
+                ev.actor1_open += open_
             if row.get("actor2"):
                 ev.actor2_scored += 1
-                if best is not None and best.actor2 is not None and _actor_key(best.actor2.name) == _actor_key(row.get("actor2")):
-                    ev.actor2_correct += 1
-                if best is not None and best.actor2 is not None and _actor_key_open(best.actor2.name) == _actor_key_open(row.get("actor2")):
-                    ev.actor2_open += 1
+                exact, open_ = _actor_hits(best.actor2 if best is not None else None, row.get("actor2") or "")
+                ev.actor2_correct += exact
+                ev.actor2_open += open_
             if row.get("country") == "Syria" and row.get("latitude") and row.get("longitude"):
                 ev.syria_rows += 1
             if row.get("location"):
